@@ -1,0 +1,40 @@
+"""Command line: `python -m bot run` (the bot, or the offline demo without a token)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.logs import configure_logging
+from bot.settings import SettingsError, load_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command, load settings, run; configuration errors exit with code 2."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling); the offline demo if no token is set")
+    sub.add_parser("demo", help="the offline demo in this terminal, even with a token set")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)  # noqa: T201
+        return 2
+    configure_logging(settings.log_level)
+    if args.command == "demo" or settings.token is None:
+        from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs the double
+
+        return run_demo(settings)
+    from bot.app import build_application  # noqa: PLC0415
+
+    application = build_application(settings)
+    application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    return 0
+
+
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""The one place that builds the Application: builder, defaults, context types, handlers,
+error handler, and the services opened at start and closed at stop."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.warnings import PTBUserWarning
+
+from bot.content import default_content
+from bot.context import CONTEXT_TYPES, BotContext
+from bot.counters import CounterStore
+from bot.i18n import N_, Catalogs
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+COMMANDS = (
+    ("start", N_("Commencer ou recommencer")),
+    ("aide", N_("Comment ça marche")),
+    ("urgence", N_("Numéros d'urgence")),
+    ("langue", N_("Changer de langue")),
+    ("effacer", N_("Effacer la conversation")),
+)
+ERROR_TEXT = N_("Désolé, un problème est survenu de notre côté. Réessayez, ou envoyez /start.")
+
+
+def file_url(base_url: str) -> str:
+    """The file URL that goes with a Bot API base URL (…/bot → …/file/bot)."""
+    head, _, tail = base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}" if head else base_url
+
+
+def build_application(settings: Settings, token: str | None = None) -> BotApplication:
+    """Build the bot; `token` overrides the settings' (the offline demo uses its own)."""
+    from handlers import register  # noqa: PLC0415 - handlers import the context types
+
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+    bot_token = token or settings.token
+    if not bot_token:
+        raise ValueError("a bot token is needed to build the application")
+    builder = (
+        ApplicationBuilder()
+        .token(bot_token)
+        .context_types(CONTEXT_TYPES)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
+        .concurrent_updates(_update_processor())
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
+            file_url(settings.telegram_api_base_url)
+        )
+    application: BotApplication = builder.build()
+    data = application.bot_data
+    data.settings = settings
+    data.content = default_content()
+    data.catalogs = Catalogs(settings.locales_dir, settings.default_language)
+    register(application, timedelta(minutes=settings.conversation_timeout_minutes))
+    application.add_error_handler(_on_error)
+    return application
+
+
+def _update_processor() -> Any:
+    from bot.update_processor import PerChatUpdateProcessor  # noqa: PLC0415
+
+    return PerChatUpdateProcessor(max_concurrent_updates=256)
+
+
+async def _post_init(application: BotApplication) -> None:
+    """Open the counters, schedule their flush, publish the commands in each language."""
+    data = application.bot_data
+    settings = data.settings
+    data.counters = await CounterStore.open(
+        settings.database_path, settings.zone, settings.counter_flush_seconds
+    )
+    if settings.counter_flush_seconds > 0 and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _flush, interval=settings.counter_flush_seconds, name="flush-counters"
+        )
+    for language in data.catalogs.languages:
+        t = data.catalogs.translator(language)
+        commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
+        code = None if language == data.catalogs.default else language.split("@")[0]
+        if "@" in language:
+            continue  # Telegram knows no easy-read variant; it uses the base language's
+        try:
+            await application.bot.set_my_commands(commands, language_code=code)
+        except TelegramError:
+            log.warning("commands could not be published for one language")
+    log.info("bot started: %d languages, schema ready", len(data.catalogs.languages))
+
+
+async def _flush(context: BotContext) -> None:
+    await context.bot_data.counters.flush()
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    """Write the last counts and close the database."""
+    counters = getattr(application.bot_data, "counters", None)
+    if counters is not None:
+        await counters.close()
+    log.info("bot stopped")
+
+
+async def _on_error(update: object, context: BotContext) -> None:
+    """Log the kind of error and where, never the update; tell the person kindly."""
+    error = context.error
+    where = ""
+    if error is not None and error.__traceback__ is not None:
+        frame = error.__traceback__
+        while frame.tb_next is not None:
+            frame = frame.tb_next
+        where = f" at {frame.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.tb_lineno}"
+    log.error("handler error: %s%s", type(error).__name__, where)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    try:
+        if update.callback_query is not None and not context.answered:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, context._(ERROR_TEXT))
+    except TelegramError:
+        log.info("the error notice could not be sent")
+
+
+async def start_polling(application: BotApplication, poll_timeout: int = 1) -> None:
+    """Start as `run_polling` would, inside a running event loop (demo and tests)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    if application.updater is not None:
+        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
+
+
+async def stop_polling(application: BotApplication) -> None:
+    """Stop as `run_polling` would: updater, application, shutdown, post_shutdown."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

@@ -1,0 +1,98 @@
+"""Waiting until the bot has settled after a person's action.
+
+"Settled" means: the bot fetched the update, made at least one call about this chat, then
+made none for ``quiet`` seconds. Each chat has its own counters, so that several persons can
+act at the same time without their waits mixing up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TypedDict
+
+from bot.botapi_double.core import DoubleCore
+from bot.botapi_double.shown import ShownMessage, shown
+from bot.botapi_double.state import ChatState, PendingUpdate
+
+
+class Wait(TypedDict, total=False):
+    """How a person's action waits for the bot (each key is optional).
+
+    ``expect_reply``: wait for a call about the chat (else only for the fetch, plus ``quiet``);
+    ``timeout``: seconds before an AssertionError (default 10); ``quiet``: seconds without
+    calls that count as settled (default 0.15).
+    """
+
+    expect_reply: bool
+    timeout: float
+    quiet: float
+
+
+__all__ = ["Wait", "settle"]
+
+_STEP = 0.01
+
+
+def _changes_since(chat: ChatState, seq: int) -> list[ShownMessage]:
+    """Bot messages created or edited after ``seq``, in order, without deleted ones."""
+    seen: list[int] = []
+    for change_seq, message_id in chat.bot_changes:
+        if change_seq > seq and message_id not in seen:
+            seen.append(message_id)
+    return [shown(chat.messages[m]) for m in seen if not chat.messages[m].deleted]
+
+
+def _stall_report(core: DoubleCore, chat: ChatState, first_call: int) -> str:
+    calls = [call for call in core.calls[first_call:] if call.chat_id == chat.chat_id]
+    failed = [f"{call.method}: {call.error}" for call in calls if call.error]
+    lines = [f"calls about chat {chat.chat_id} since then: {[c.method for c in calls]}"]
+    if failed:
+        lines.append(f"failed calls: {failed}")
+    if core.internal_errors:
+        lines.append(f"the double itself failed {len(core.internal_errors)} time(s)")
+    return "; ".join(lines)
+
+
+async def settle(
+    core: DoubleCore,
+    chat: ChatState,
+    pending: PendingUpdate,
+    what: str,
+    *,
+    expect_reply: bool,
+    limit: float,
+    quiet: float,
+) -> list[ShownMessage]:
+    """Wait for the bot's reaction to ``pending``; AssertionError if it never comes."""
+    start = time.monotonic()
+    deadline = start + limit
+    base_reactions = chat.reaction_count
+    base_seq = chat.change_seq
+    first_call = len(core.calls)
+    try:
+        await asyncio.wait_for(pending.fetched.wait(), limit)
+    except TimeoutError:
+        raise AssertionError(
+            f"{what}: the bot did not fetch the update within {limit:.1f}s "
+            "(is an Application polling this double?)"
+        ) from None
+    if pending.dropped:
+        if expect_reply:
+            raise AssertionError(f"{what}: the update was dropped before the bot fetched it")
+        return []
+    if not expect_reply:
+        await asyncio.sleep(quiet)
+        return _changes_since(chat, base_seq)
+    while True:
+        now = time.monotonic()
+        reacted = chat.reaction_count > base_reactions
+        if reacted and now - chat.last_activity >= quiet:
+            return _changes_since(chat, base_seq)
+        if now >= deadline:
+            state = "kept making calls" if reacted else "made no call about this chat"
+            raise AssertionError(
+                f"{what}: the bot fetched the update but {state} within {limit:.1f}s; "
+                + _stall_report(core, chat, first_call)
+            )
+        await asyncio.sleep(_STEP)

@@ -1,0 +1,78 @@
+"""The context every handler receives: the session, the services and the person's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.content import Content
+from bot.counters import CounterStore
+from bot.i18n import Catalogs, Translator
+from bot.session import Session
+from bot.settings import Settings
+
+
+class BotData:
+    """Services shared by all handlers, set once by `build_application` and `post_init`."""
+
+    settings: Settings
+    content: Content
+    catalogs: Catalogs
+    counters: CounterStore
+
+    def __init__(self) -> None:
+        # Group chats already told that the bot works in private only (memory only).
+        self.groups_answered: set[int] = set()
+
+
+class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]):
+    """CallbackContext with the person's translator and a callback-answered flag."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.telegram_language: str | None = None
+        self.answered = False
+        self._translator: Translator | None = None
+
+    @classmethod
+    def from_update(
+        cls,
+        update: object,
+        application: Application[Any, Any, Any, Any, Any, Any],
+    ) -> BotContext:
+        """Remember the language Telegram reports, for people who did not pick one."""
+        context = super().from_update(update, application)
+        if isinstance(update, Update) and update.effective_user is not None:
+            context.telegram_language = update.effective_user.language_code
+        return context
+
+    @property
+    def session(self) -> Session:
+        """This person's in-memory session (a fresh one in a chat without a user)."""
+        return self.user_data if self.user_data is not None else Session()
+
+    @property
+    def language(self) -> str:
+        """The language chosen in this conversation, else Telegram's, else the default."""
+        return self.bot_data.catalogs.pick(self.session.language, self.telegram_language)
+
+    @property
+    def t(self) -> Translator:
+        """Gettext functions in this person's language."""
+        if self._translator is None or self._translator.language != self.language:
+            self._translator = self.bot_data.catalogs.translator(self.language)
+        return self._translator
+
+    def _(self, message: str) -> str:
+        """Translate a msgid for this person."""
+        return self.t.gettext(message)
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext, user_data=Session, bot_data=BotData)

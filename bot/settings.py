@@ -1,0 +1,108 @@
+"""Settings from the environment or `.env`, checked once at start-up.
+
+A wrong value must give the operator one clear line, never a traceback and never the
+token itself: `load_settings` turns pydantic's errors into `SettingsError`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every setting the operator can give; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str | None = None
+    database_path: Path = Path("data/counters.sqlite3")
+    coordinator_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    default_language: str = "fr"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    conversation_timeout_minutes: float = Field(default=30, gt=0, le=24 * 60)
+    counter_flush_seconds: float = Field(default=300, ge=0, le=24 * 3600)
+    timezone: str = "Europe/Paris"
+    locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not TOKEN_PATTERN.match(value.strip()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
+        return value.strip()
+
+    @field_validator("telegram_api_base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https?://[^\s]+$", value.strip()):
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:8081/bot")
+        return value.strip()
+
+    @field_validator("coordinator_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"\d{1,20}", p) for p in parts):
+                raise ValueError("must be Telegram user ids (numbers) separated by commas")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z]{2,3}(_[A-Za-z]{2,8})?(@[a-z]+)?", value):
+            raise ValueError("must be a language code such as fr or en")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("must be a time zone name such as Europe/Paris") from exc
+        return value
+
+    @property
+    def token(self) -> str | None:
+        """The bot token in clear, for the one place that hands it to Telegram."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone that decides which month a count belongs to."""
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Settings:
+    """Read the settings; raise `SettingsError` with one readable line on any problem."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f".env could not be read: {type(exc).__name__}") from None

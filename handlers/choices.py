@@ -1,0 +1,72 @@
+"""Question screens built from content options: one choice, or several then "Valider"."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from bot.callbacks import Action, Button
+from bot.content import Option
+from bot.context import BotContext
+from bot.i18n import N_
+from handlers.ui import Row, Screen, esc, footer
+
+
+def _question(context: BotContext, question: str, hint: str) -> str:
+    text = f"<b>{esc(question)}</b>"
+    if hint:
+        text += f"\n\n{esc(hint)}"
+    return text
+
+
+def single_choice(
+    context: BotContext,
+    question: str,
+    options: Sequence[Option],
+    action: Action,
+    *,
+    hint: str = "",
+    back: bool = True,
+) -> Screen:
+    """One button per option; pressing one answers the question."""
+    _ = context._
+    rows: list[Row] = [[(_(o.label), Button(action, o.id))] for o in options]
+    rows.append(footer(context, back=back))
+    return Screen(_question(context, question, hint), rows)
+
+
+def multi_choice(
+    context: BotContext,
+    question: str,
+    options: Sequence[Option],
+    action: Action,
+    selected: Collection[str],
+    *,
+    hint: str = "",
+) -> Screen:
+    """Toggle buttons (✅ when chosen) and a "Valider" button."""
+    _ = context._
+    rows: list[Row] = [
+        [(("✅ " if o.id in selected else "▫️ ") + _(o.label), Button(action, o.id))]
+        for o in options
+    ]
+    count = len(selected)
+    done = (
+        context.t.ngettext("Valider (%(n)d choix)", "Valider (%(n)d choix)", count) % {"n": count}
+        if count
+        else _(N_("Valider"))
+    )
+    rows.append([("➡️ " + done, Button(Action.DONE))])
+    rows.append(footer(context))
+    return Screen(_question(context, question, hint), rows)
+
+
+def toggle(selected: set[str], choice: str, exclusive: Collection[str]) -> None:
+    """Add or remove a choice; an exclusive one ("I don't know", "nothing") clears the rest."""
+    if choice in selected:
+        selected.discard(choice)
+    elif choice in exclusive:
+        selected.clear()
+        selected.add(choice)
+    else:
+        selected.difference_update(exclusive)
+        selected.add(choice)

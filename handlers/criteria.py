@@ -1,0 +1,61 @@
+"""Stage 5: why they think it happened — groups of the legal criteria, several allowed.
+
+"Je ne sais pas / autre raison" is exclusive: it leads to the kind explanation that unfair
+treatment without a criterion of the law is not discrimination in the legal sense.
+Exit: "Valider" → when it happened.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import Action, Button
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.states import Stage
+from handlers.choices import multi_choice, toggle
+from handlers.flow import go, screen
+from handlers.ui import Screen, ack, show
+
+
+@screen(Stage.CRITERIA)
+def criteria_screen(context: BotContext) -> Screen:
+    """The criterion groups as toggles."""
+    _ = context._
+    journey = context.session.journey
+    question = (
+        _(N_("Selon vous, pourquoi la personne a-t-elle été traitée ainsi ?"))
+        if journey.about_someone_else
+        else _(N_("Selon vous, pourquoi avez-vous été traité(e) ainsi ?"))
+    )
+    hint = _(N_("Plusieurs réponses possibles. Appuyez sur chaque raison, puis sur « Valider »."))
+    groups = context.bot_data.content.criterion_groups
+    return multi_choice(context, question, groups, Action.CRITERION, journey.criteria, hint=hint)
+
+
+def _not_legal(context: BotContext) -> set[str]:
+    return {g.id for g in context.bot_data.content.criterion_groups if not g.legal}
+
+
+async def toggle_criterion(update: Update, context: BotContext) -> None:
+    """Tick or untick one group; the message is edited in place."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    ids = {g.id for g in context.bot_data.content.criterion_groups}
+    if button is None or button.value not in ids:
+        await ack(update, context)
+        return
+    toggle(context.session.journey.criteria, button.value, _not_legal(context))
+    await show(update, context, criteria_screen(context))
+
+
+async def confirm_criteria(update: Update, context: BotContext) -> Stage | None:
+    """Go on once at least one reason is chosen."""
+    if not context.session.journey.criteria:
+        await ack(
+            update,
+            context,
+            context._(N_("Choisissez au moins une raison, ou « Je ne sais pas ».")),
+            alert=True,
+        )
+        return None
+    return await go(update, context, Stage.WHEN)

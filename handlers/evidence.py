@@ -1,0 +1,57 @@
+"""Stage 7: what evidence there is (several allowed; "rien pour l'instant" is exclusive).
+
+Exit: "Valider" → the optional free text.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import Action, Button
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.states import Stage
+from handlers.choices import multi_choice, toggle
+from handlers.flow import go, screen
+from handlers.ui import Screen, ack, show
+
+NOTHING = "none"
+
+
+@screen(Stage.EVIDENCE)
+def evidence_screen(context: BotContext) -> Screen:
+    """Evidence kinds as toggles."""
+    _ = context._
+    journey = context.session.journey
+    question = (
+        _(N_("Quelles traces ou preuves existent ?"))
+        if journey.about_someone_else
+        else _(N_("Quelles traces ou preuves avez-vous ?"))
+    )
+    hint = _(N_("Plusieurs réponses possibles, puis « Valider ». Ne les envoyez pas ici."))
+    kinds = context.bot_data.content.evidence_kinds
+    return multi_choice(context, question, kinds, Action.EVIDENCE, journey.evidence, hint=hint)
+
+
+async def toggle_evidence(update: Update, context: BotContext) -> None:
+    """Tick or untick one kind; the message is edited in place."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    ids = {e.id for e in context.bot_data.content.evidence_kinds}
+    if button is None or button.value not in ids:
+        await ack(update, context)
+        return
+    toggle(context.session.journey.evidence, button.value, {NOTHING})
+    await show(update, context, evidence_screen(context))
+
+
+async def confirm_evidence(update: Update, context: BotContext) -> Stage | None:
+    """Go on once at least one answer is ticked."""
+    if not context.session.journey.evidence:
+        await ack(
+            update,
+            context,
+            context._(N_("Choisissez au moins une réponse, ou « Rien pour l'instant »."))[:200],
+            alert=True,
+        )
+        return None
+    return await go(update, context, Stage.NARRATIVE)

@@ -1,0 +1,57 @@
+"""Stage 8: optional free text "in your own words", kept in memory for the summary only.
+
+The text is never stored or logged; it disappears with the conversation. Exits: a typed
+text or "Passer" → the rights pages.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import Action, Button
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.states import Stage
+from handlers.flow import screen
+from handlers.rights import enter_rights
+from handlers.ui import Screen, esc, footer
+
+MAX_NARRATIVE = 1500  # characters kept for the summary; the summary must fit one message
+
+
+@screen(Stage.NARRATIVE)
+def narrative_screen(context: BotContext) -> Screen:
+    """Invite a few sentences, with the privacy rule, and a way to skip."""
+    _ = context._
+    journey = context.session.journey
+    question = (
+        _(N_("Si vous le souhaitez, racontez en quelques phrases ce qui est arrivé à la personne."))
+        if journey.about_someone_else
+        else _(N_("Si vous le souhaitez, racontez en quelques phrases ce qui s'est passé."))
+    )
+    rule = _(
+        N_(
+            "Ce texte sert seulement à préparer le résumé à la fin. Il n'est pas enregistré "
+            "et disparaît avec la conversation. N'écrivez pas de noms, d'adresse ni de numéro."
+        )
+    )
+    text = f"<b>{esc(question)}</b>\n\n{esc(rule)}"
+    if journey.narrative:
+        text += "\n\n" + esc(
+            _(N_("Vous avez déjà écrit un texte : un nouveau message le remplace."))
+        )
+    rows = [[(_(N_("Passer cette étape ➡️")), Button(Action.DONE))], footer(context)]
+    return Screen(text, rows)
+
+
+async def receive_text(update: Update, context: BotContext) -> Stage:
+    """Keep the text in memory (trimmed), then show the rights."""
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    context.session.journey.narrative = text.strip()[:MAX_NARRATIVE]
+    return await enter_rights(update, context, new=True)
+
+
+async def skip(update: Update, context: BotContext) -> Stage:
+    """No text: on to the rights."""
+    return await enter_rights(update, context)

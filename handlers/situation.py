@@ -1,0 +1,70 @@
+"""Stage 4: where it happened (domain) and, where the law distinguishes, the situation.
+
+Exits: the situation question (domains that have situations), then the criteria.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import Action, Button
+from bot.content import Option
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.states import Stage
+from handlers.choices import single_choice
+from handlers.flow import go, screen
+from handlers.ui import Screen, ack
+
+OTHER_SITUATION = Option(id="unsure", label=N_("Autre, ou je ne sais pas"))
+
+
+@screen(Stage.DOMAIN)
+def domain_screen(context: BotContext) -> Screen:
+    """The domains, in the words of the person's perspective."""
+    _ = context._
+    question = (
+        _(N_("Où est-ce arrivé à la personne ?"))
+        if context.session.journey.about_someone_else
+        else _(N_("Où est-ce que cela vous est arrivé ?"))
+    )
+    return single_choice(context, question, context.bot_data.content.domains, Action.DOMAIN)
+
+
+@screen(Stage.SITUATION)
+def situation_screen(context: BotContext) -> Screen:
+    """The kinds of situation of the chosen domain."""
+    _ = context._
+    domain = context.bot_data.content.domain(context.session.journey.domain)
+    options = (*domain.situations, OTHER_SITUATION) if domain else (OTHER_SITUATION,)
+    label = _(domain.label) if domain else ""
+    question = _(N_("%(domain)s : quelle situation ?")) % {"domain": label}
+    return single_choice(context, question, options, Action.SITUATION)
+
+
+async def choose_domain(update: Update, context: BotContext) -> Stage | None:
+    """Record the domain; ask the situation when the domain has any."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    domain = context.bot_data.content.domain(button.value if button else None)
+    if domain is None:
+        await ack(update, context)
+        return None
+    journey = context.session.journey
+    if journey.domain != domain.id:
+        journey.situation = None
+    journey.domain = domain.id
+    if domain.situations:
+        return await go(update, context, Stage.SITUATION)
+    return await go(update, context, Stage.CRITERIA)
+
+
+async def choose_situation(update: Update, context: BotContext) -> Stage | None:
+    """Record the situation, then ask why."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    domain = context.bot_data.content.domain(context.session.journey.domain)
+    ids = {s.id for s in domain.situations} | {OTHER_SITUATION.id} if domain else set()
+    if button is None or button.value not in ids:
+        await ack(update, context)
+        return None
+    context.session.journey.situation = button.value
+    return await go(update, context, Stage.CRITERIA)

@@ -1,0 +1,43 @@
+"""Stage 3: who is speaking — the person concerned, a witness, or someone helping.
+
+The answer changes the wording from "vous" to "la personne" for the rest of the journey.
+Exit: the domain question.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import Action, Button
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.states import Stage
+from handlers.choices import single_choice
+from handlers.flow import go, screen
+from handlers.ui import Screen, ack
+
+
+@screen(Stage.SPEAKER)
+def speaker_screen(context: BotContext) -> Screen:
+    """Three choices, with a word on why it is asked."""
+    _ = context._
+    return single_choice(
+        context,
+        _(N_("Qui utilise ce service ?")),
+        context.bot_data.content.speakers,
+        Action.SPEAKER,
+        hint=_(
+            N_("C'est pour adapter les mots. Cette réponse n'est pas gardée avec votre histoire.")
+        ),
+    )
+
+
+async def choose_speaker(update: Update, context: BotContext) -> Stage | None:
+    """Record the speaker, then ask where it happened."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    ids = {s.id for s in context.bot_data.content.speakers}
+    if button is None or button.value not in ids:
+        await ack(update, context)
+        return None
+    context.session.journey.speaker = button.value
+    return await go(update, context, Stage.DOMAIN)

@@ -1,0 +1,97 @@
+"""Stage 1–2: /start, the privacy promise, and the information screens reachable from it.
+
+Exits: "Commencer" → who is speaking; "Qu'est-ce qu'une discrimination ?" and
+"Numéros d'urgence" → information screens (handlers/commands.py) that come back here;
+"Langue" → the language list; "Effacer et quitter" → erase.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import Action, Button
+from bot.context import BotContext
+from bot.counters import Metric
+from bot.i18n import N_
+from bot.states import Stage
+from handlers.flow import go, screen
+from handlers.ui import Row, Screen, esc, resume_row, sources_line
+
+WELCOME = N_(
+    "Bonjour. Ce service gratuit vous aide si vous pensez avoir été traité(e) injustement : "
+    "comprendre vos droits et trouver qui peut vous aider près de chez vous."
+)
+PROMISE = N_(
+    "🔒 Ce que vous écrivez ici n'est pas gardé par ce service. Il compte seulement, "
+    "de façon anonyme, combien de personnes l'utilisent. N'écrivez pas de noms."
+)
+HONESTY = N_(
+    "Telegram n'est pas une messagerie secrète. À la fin, vous pourrez effacer cette "
+    "conversation pour réduire les traces."
+)
+DANGER = N_("En danger maintenant ? Appelez le 17 ou le 112.")
+
+
+@screen(Stage.WELCOME)
+def welcome_screen(context: BotContext) -> Screen:
+    """The promise and the first choices."""
+    _ = context._
+    text = "\n\n".join(esc(_(p)) for p in (WELCOME, PROMISE, HONESTY, DANGER))
+    rows: list[Row] = [
+        [(_(N_("▶️ Commencer")), Button(Action.BEGIN))],
+        [(_(N_("Qu'est-ce qu'une discrimination ?")), Button(Action.INFO, "what_is_0"))],
+        [(_(N_("🚨 Numéros d'urgence")), Button(Action.INFO, "emergency"))],
+        [(_(N_("🌐 Langue")), Button(Action.LANG)), (_(N_("❓ Aide")), Button(Action.HELP))],
+        [(_(N_("🧹 Effacer et quitter")), Button(Action.ERASE))],
+    ]
+    return Screen(text, rows)
+
+
+async def start(update: Update, context: BotContext) -> Stage:
+    """/start (or "Recommencer"): a new journey, counted once, shown from the welcome."""
+    session = context.session
+    session.new_journey()
+    session.language = context.language
+    counters = context.bot_data.counters
+    await counters.increment(Metric.LANGUAGE, session.language)
+    if not session.source_counted:
+        session.source_counted = True
+        # Outreach codes are matched against a known list in a later version; until then a
+        # payload is never stored verbatim.
+        await counters.increment(Metric.SOURCE, "unknown" if context.args else "direct")
+    new = update.callback_query is None or update.callback_query.message is None
+    return await go(update, context, Stage.WELCOME, new=new)
+
+
+async def begin(update: Update, context: BotContext) -> Stage:
+    """ "Commencer": on to who is speaking."""
+    return await go(update, context, Stage.SPEAKER)
+
+
+def what_is_screen(context: BotContext, page: int) -> Screen:
+    """One page of "what is discrimination?", with its sources."""
+    _ = context._
+    passages = context.bot_data.content.what_is
+    page = max(0, min(page, len(passages) - 1))
+    passage = passages[page]
+    title = f"{_(N_('Qu’est-ce qu’une discrimination ?'))} ({page + 1}/{len(passages)})"
+    text = (
+        f"<b>{esc(title)}</b>\n\n<b>{esc(_(passage.title))}</b>\n{esc(_(passage.text))}\n\n"
+        + sources_line(context, passage.sources)
+    )
+    rows: list[Row] = []
+    if page + 1 < len(passages):
+        rows.append([(_(N_("Suite ➡️")), Button(Action.INFO, f"what_is_{page + 1}"))])
+    rows.append(resume_row(context))
+    return Screen(text, rows)
+
+
+def emergency_screen(context: BotContext) -> Screen:
+    """The emergency numbers, each with what it is for."""
+    _ = context._
+    content = context.bot_data.content
+    lines = [f"<b>{esc(_(N_('🚨 Numéros d’urgence, gratuits')))}</b>"]
+    lines += [f"<b>{esc(_(c.title))}</b>\n{esc(_(c.text))}" for c in content.emergency]
+    sources = tuple(dict.fromkeys(s for c in content.emergency for s in c.sources))
+    lines.append(sources_line(context, sources, numbers_only=True))
+    return Screen("\n\n".join(lines), [resume_row(context)])

@@ -1,0 +1,74 @@
+"""Fixtures: the Bot API double on 127.0.0.1, the real Application built by the same
+factory as production, real SQLite files and the real catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BotApplication, build_application, start_polling, stop_polling
+from bot.botapi_double import BotApiDouble
+from bot.settings import Settings, load_settings
+
+
+class RunningBot:
+    """The real bot polling the double; can be stopped and started again (a restart)."""
+
+    def __init__(self, double: BotApiDouble, settings: Settings) -> None:
+        self.double = double
+        self.settings = settings
+        self.application: BotApplication | None = None
+
+    async def start(self) -> None:
+        """Build a fresh Application and start polling."""
+        self.application = build_application(self.settings, token=self.double.token)
+        await start_polling(self.application)
+
+    async def stop(self) -> None:
+        """Stop polling and shut down (flushes and closes the counters)."""
+        app, self.application = self.application, None
+        if app is not None:
+            await stop_polling(app)
+
+    async def restart(self) -> None:
+        """A deploy or a crash: everything in memory is gone."""
+        await self.stop()
+        await self.start()
+
+
+def make_settings(tmp_path: Path, double: BotApiDouble, **overrides: Any) -> Settings:
+    """Test settings: the double's URL, a database in tmp_path, counts written at once."""
+    values: dict[str, Any] = {
+        "telegram_api_base_url": double.base_url,
+        "database_path": tmp_path / "counters.sqlite3",
+        "counter_flush_seconds": 0,
+    }
+    values.update(overrides)
+    return load_settings(None, **values)
+
+
+@pytest.fixture
+async def double() -> AsyncIterator[BotApiDouble]:
+    """A fresh Bot API double for each test."""
+    async with BotApiDouble() as started:
+        yield started
+
+
+@pytest.fixture
+def settings(tmp_path: Path, double: BotApiDouble) -> Settings:
+    """Default test settings."""
+    return make_settings(tmp_path, double)
+
+
+@pytest.fixture
+async def bot(double: BotApiDouble, settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot, running for the test."""
+    running = RunningBot(double, settings)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()

@@ -1,0 +1,67 @@
+"""Walking the journey as a person does: by button labels, in French."""
+
+from __future__ import annotations
+
+from bot.botapi_double import Person, ShownMessage
+
+START = "▶️ Commencer"
+SELF = "C'est moi qui l'ai vécu"
+WITNESS = "J'en ai été témoin"
+HOUSING = "Logement"
+RENTAL = "Location (particulier, agence)"
+ORIGIN = "▫️ Origine, couleur de peau"
+UNKNOWN = "▫️ Je ne sais pas / autre raison"
+LT6M = "Il y a moins de 6 mois"
+WRITINGS = "▫️ Des écrits"
+SKIP = "Passer cette étape ➡️"
+BACK = "⬅️ Retour"
+HELP = "❓ Aide"
+FIND_HELP = "📍 Trouver de l'aide ➡️"
+SUMMARY = "📝 Voir mon résumé ➡️"
+ERASE = "🧹 Effacer cette conversation"
+
+QUESTIONS = {
+    "speaker": "Qui utilise ce service ?",
+    "domain": "Où est-ce que cela vous est arrivé ?",
+    "situation": "Logement : quelle situation ?",
+    "criteria": "Selon vous, pourquoi avez-vous été traité(e) ainsi ?",
+    "when": "Quand est-ce arrivé ?",
+    "evidence": "Quelles traces ou preuves avez-vous ?",
+    "narrative": "Si vous le souhaitez, racontez en quelques phrases ce qui s'est passé.",
+    "rights": "Ce que dit la loi · 1/",
+}
+
+# The presses that answer each question, in order, for a housing case.
+PATH: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("welcome", (START,)),
+    ("speaker", (SELF,)),
+    ("domain", (HOUSING,)),
+    ("situation", (RENTAL,)),
+    ("criteria", (ORIGIN, "➡️ Valider (1 choix)")),
+    ("when", (LT6M,)),
+    ("evidence", (WRITINGS, "➡️ Valider (1 choix)")),
+    ("narrative", (SKIP,)),
+)
+
+
+async def walk(person: Person, until: str) -> None:
+    """From /start, answer every question before `until` (a key of QUESTIONS or "end")."""
+    await person.send("/start")
+    for stage, presses in PATH:
+        if stage == until:
+            return
+        for label in presses:
+            await person.press(label)
+
+
+def panel(person: Person) -> ShownMessage:
+    """The latest bot message that has buttons: the question on screen."""
+    for message in reversed(person.messages):
+        if message.from_bot and message.buttons:
+            return message
+    raise AssertionError("no question on screen")
+
+
+def labels(message: ShownMessage) -> list[str]:
+    """All button labels of a message, row by row."""
+    return [label for row in message.buttons for label in row]
