@@ -46,6 +46,14 @@ def render(message: ShownMessage) -> str:
     return "\n".join(lines)
 
 
+def show(messages: list[ShownMessage], say: Say) -> None:
+    """Print what changed, leaving out panels that only lost their buttons."""
+    for message in messages:
+        if message.edits and not message.buttons and len(messages) > 1:
+            continue
+        say(render(message))
+
+
 def _labels(message: ShownMessage | None) -> list[str]:
     return [label for row in message.buttons for label in row] if message else []
 
@@ -78,8 +86,7 @@ async def _converse(person: Person, ask: Ask, say: Say) -> None:
         except AssertionError as error:
             say(f"(rien ne s'est passé : {error})")
             continue
-        for message in shown:
-            say(render(message))
+        show(shown, say)
 
 
 async def demo(settings: Settings, ask: Ask, say: Say) -> None:
@@ -102,8 +109,7 @@ async def demo(settings: Settings, ask: Ask, say: Say) -> None:
                     1, first_name="Démo", language_code=settings.default_language
                 )
                 say(INTRO)
-                for message in await person.send("/start"):
-                    say(render(message))
+                show(await person.send("/start"), say)
                 await _converse(person, ask, say)
             finally:
                 await stop_polling(application)

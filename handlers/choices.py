@@ -60,6 +60,16 @@ def multi_choice(
     return Screen(_question(context, question, hint), rows)
 
 
+def choose_one(context: BotContext, fallback_id: str) -> str:
+    """The alert for "Valider" with nothing ticked, naming the "don't know" choice."""
+    content = context.bot_data.content
+    options = (*content.criterion_groups, *content.evidence_kinds)
+    label = next((o.label for o in options if o.id == fallback_id), "")
+    return context._(N_("Choisissez au moins une réponse, ou « %(label)s ».")) % {
+        "label": context._(label)
+    }
+
+
 def toggle(selected: set[str], choice: str, exclusive: Collection[str]) -> None:
     """Add or remove a choice; an exclusive one ("I don't know", "nothing") clears the rest."""
     if choice in selected:

@@ -13,7 +13,7 @@ from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.choices import multi_choice, toggle
+from handlers.choices import choose_one, multi_choice, toggle
 from handlers.flow import go, screen
 from handlers.ui import Screen, ack, show
 
@@ -51,11 +51,7 @@ async def toggle_criterion(update: Update, context: BotContext) -> None:
 async def confirm_criteria(update: Update, context: BotContext) -> Stage | None:
     """Go on once at least one reason is chosen."""
     if not context.session.journey.criteria:
-        await ack(
-            update,
-            context,
-            context._(N_("Choisissez au moins une raison, ou « Je ne sais pas ».")),
-            alert=True,
-        )
+        unsure = next(iter(_not_legal(context)), "")
+        await ack(update, context, choose_one(context, unsure), alert=True)
         return None
     return await go(update, context, Stage.WHEN)

@@ -11,7 +11,7 @@ from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.choices import multi_choice, toggle
+from handlers.choices import choose_one, multi_choice, toggle
 from handlers.flow import go, screen
 from handlers.ui import Screen, ack, show
 
@@ -47,11 +47,6 @@ async def toggle_evidence(update: Update, context: BotContext) -> None:
 async def confirm_evidence(update: Update, context: BotContext) -> Stage | None:
     """Go on once at least one answer is ticked."""
     if not context.session.journey.evidence:
-        await ack(
-            update,
-            context,
-            context._(N_("Choisissez au moins une réponse, ou « Rien pour l'instant »."))[:200],
-            alert=True,
-        )
+        await ack(update, context, choose_one(context, NOTHING), alert=True)
         return None
     return await go(update, context, Stage.NARRATIVE)

@@ -14,8 +14,9 @@ from bot.i18n import N_
 from bot.states import Stage
 from handlers.flow import screen
 from handlers.rights import enter_rights
-from handlers.ui import Screen, esc, footer
+from handlers.ui import Screen, esc, footer, send
 
+NOTED = N_("Merci. Ce texte servira seulement au résumé, puis il sera oublié.")
 MAX_NARRATIVE = 1500  # characters kept for the summary; the summary must fit one message
 
 
@@ -49,6 +50,9 @@ async def receive_text(update: Update, context: BotContext) -> Stage:
     message = update.effective_message
     text = (message.text or "") if message else ""
     context.session.journey.narrative = text.strip()[:MAX_NARRATIVE]
+    chat = update.effective_chat
+    if chat is not None:
+        await send(context, chat.id, esc(context._(NOTED)))
     return await enter_rights(update, context, new=True)
 
 

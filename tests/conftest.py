@@ -55,6 +55,7 @@ async def double() -> AsyncIterator[BotApiDouble]:
     """A fresh Bot API double for each test."""
     async with BotApiDouble() as started:
         yield started
+        assert started.internal_errors == [], "the double met a request it could not handle"
 
 
 @pytest.fixture

@@ -144,7 +144,7 @@ def test_malformed_env_exits_2_with_one_line_and_no_traceback(tmp_path: Path) ->
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     environment["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run(  # noqa: S603 - our own module, fixed arguments
+    done = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
         env=environment,

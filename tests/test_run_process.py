@@ -1,0 +1,62 @@
+"""`python -m bot run` as the operator starts it, against the Bot API double: it serves
+several people at once, and SIGTERM stops it cleanly with the last counts written."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.botapi_double import BotApiDouble
+from tests.support import QUESTIONS, panel, walk
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_run_serves_several_people_and_stops_on_sigterm(
+    double: BotApiDouble, tmp_path: Path
+) -> None:
+    database = tmp_path / "data" / "counters.sqlite3"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment.update(
+        TELEGRAM_BOT_TOKEN=double.token,
+        TELEGRAM_API_BASE_URL=double.base_url,
+        DATABASE_PATH=str(database),
+        COUNTER_FLUSH_SECONDS="300",
+        LOG_LEVEL="INFO",
+        PYTHONPATH=str(ROOT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        people = [double.person(3000 + i, first_name=f"P{i}") for i in range(4)]
+        await asyncio.gather(*(walk(p, "evidence") for p in people))
+        for person in people:
+            assert panel(person).text.startswith(QUESTIONS["evidence"])
+        await asyncio.gather(*(p.press("▫️ Des témoins") for p in people))
+        await asyncio.gather(*(p.press("➡️ Valider (1 choix)") for p in people))
+        await asyncio.gather(*(p.press("Passer cette étape ➡️") for p in people))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    assert double.token not in log
+    assert "bot stopped" in log
+    with sqlite3.connect(database) as db:
+        [(witnesses,)] = db.execute(
+            "SELECT sum(count) FROM counters WHERE metric = 'evidence' AND dim1 = 'witnesses'"
+        ).fetchall()
+    assert witnesses == 4
