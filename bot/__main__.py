@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run` (the bot, or the offline demo without a token)."""
+"""Command line: `python -m bot run` (the bot, or the offline demo without a token),
+`python -m bot demo`, and `python -m bot directory import FILE | sync`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from bot.directory.cli import add_parser as add_directory_parser
+from bot.directory.cli import directory_command
+from bot.directory.partners import PartnersError
+from bot.directory.store import DirectoryError
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 
@@ -16,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (long polling); the offline demo if no token is set")
     sub.add_parser("demo", help="the offline demo in this terminal, even with a token set")
+    add_directory_parser(sub)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -23,13 +29,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)  # noqa: T201
         return 2
     configure_logging(settings.log_level)
+    if args.command == "directory":
+        return directory_command(settings, args)
     if args.command == "demo" or settings.token is None:
         from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs the double
 
         return run_demo(settings)
     from bot.app import build_application  # noqa: PLC0415
 
-    application = build_application(settings)
+    try:
+        application = build_application(settings)
+    except (PartnersError, DirectoryError) as error:
+        print(f"Configuration error: {error}", file=sys.stderr)  # noqa: T201
+        return 2
     application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     return 0
 

@@ -14,9 +14,13 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot.communes import Communes
 from bot.content import default_content
 from bot.context import CONTEXT_TYPES, BotContext
 from bot.counters import CounterStore
+from bot.directory.partners import load_partners
+from bot.directory.store import DirectoryError
+from bot.directory.store import load as load_directory
 from bot.i18n import N_, Catalogs
 from bot.settings import Settings
 
@@ -31,6 +35,7 @@ COMMANDS = (
     ("langue", N_("Changer de langue")),
     ("effacer", N_("Effacer la conversation")),
 )
+DIRECTORY_CHECK_SECONDS = 300
 ERROR_TEXT = N_("Désolé, un problème est survenu de notre côté. Réessayez, ou envoyez /start.")
 
 
@@ -71,6 +76,10 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
     data.settings = settings
     data.content = default_content()
     data.catalogs = Catalogs(settings.locales_dir, settings.default_language)
+    data.partners = load_partners(settings.partners_path, {d.id for d in data.content.domains})
+    data.directory = load_directory(settings.directory_path)
+    if settings.directory_path.exists():
+        data.directory_stamp = settings.directory_path.stat().st_mtime_ns
     register(application, timedelta(minutes=settings.conversation_timeout_minutes))
     application.add_error_handler(_on_error)
     return application
@@ -89,6 +98,13 @@ async def _post_init(application: BotApplication) -> None:
     data.counters = await CounterStore.open(
         settings.database_path, settings.zone, settings.counter_flush_seconds
     )
+    data.communes = Communes.load()
+    if data.directory is None:
+        log.warning("no directory: only remote channels; see `python -m bot directory`")
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _reload_directory, interval=DIRECTORY_CHECK_SECONDS, name="reload-directory"
+        )
     if settings.counter_flush_seconds > 0 and application.job_queue is not None:
         application.job_queue.run_repeating(
             _flush, interval=settings.counter_flush_seconds, name="flush-counters"
@@ -104,6 +120,24 @@ async def _post_init(application: BotApplication) -> None:
         except TelegramError:
             log.warning("commands could not be published for one language")
     log.info("bot started: %d languages, schema ready", len(data.catalogs.languages))
+
+
+async def _reload_directory(context: BotContext) -> None:
+    """Pick up a directory imported or synced while the bot runs."""
+    data = context.bot_data
+    path = data.settings.directory_path
+    stamp = path.stat().st_mtime_ns if path.exists() else None
+    if stamp is None or stamp == data.directory_stamp:
+        return
+    try:
+        fresh = load_directory(path)
+    except DirectoryError:
+        log.warning("the directory file is unreadable; keeping the one in service")
+        return
+    data.directory_stamp = stamp
+    if fresh is not None:
+        data.directory = fresh
+        log.info("directory reloaded: %d places", len(fresh.permanences))
 
 
 async def _flush(context: BotContext) -> None:

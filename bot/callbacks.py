@@ -39,6 +39,8 @@ class Action(StrEnum):
     EXIT = "exit"  # the end screen
     ERASE = "erase"
     USEFUL = "useful"
+    COMMUNE = "commune"  # a commune picked among several (INSEE code)
+    SEARCH = "search"  # look for another commune
 
 
 @dataclass(frozen=True)

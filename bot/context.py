@@ -7,8 +7,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.communes import Communes
 from bot.content import Content
 from bot.counters import CounterStore
+from bot.directory.model import Directory
+from bot.directory.partners import Partners
 from bot.i18n import Catalogs, Translator
 from bot.session import Session
 from bot.settings import Settings
@@ -21,10 +24,15 @@ class BotData:
     content: Content
     catalogs: Catalogs
     counters: CounterStore
+    communes: Communes
+    partners: Partners
 
     def __init__(self) -> None:
         # Group chats already told that the bot works in private only (memory only).
         self.groups_answered: set[int] = set()
+        # The directory in service; None until one is imported (remote channels only).
+        self.directory: Directory | None = None
+        self.directory_stamp: int | None = None  # the file's mtime when it was loaded
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]):

@@ -37,6 +37,7 @@ class Metric(StrEnum):
     TIMING = "timing"  # dim1: timing id
     EVIDENCE = "evidence"  # dim1: evidence kind id
     USEFUL = "useful"  # dim1: yes / partly / no
+    REFERRAL = "referral"  # dim1: how the place was given: location / postal_code / name
 
 
 # Each migration brings the schema from version N to N + 1 (PRAGMA user_version).

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.botapi_double import BotApiDouble, Person, ShownMessage
+from bot.directory.store import install_sample
 from bot.settings import Settings
+
+SAMPLE_PARTNERS = Path(__file__).resolve().parent / "data" / "sample_partners.yaml"
 
 Ask = Callable[[str], Awaitable[str | None]]
 Say = Callable[[str], None]
@@ -28,6 +31,7 @@ To run it for real: on Telegram, open @BotFather, send /newbot, then put the tok
 
 Type a button's number to press it, or any text to send it.
 Also: /position 50.357 3.523 (share a location), /autocollant, /photo, /quitter.
+Without an imported directory, the demo uses SAMPLE places: fictional, and labelled so.
 """
 
 
@@ -98,6 +102,19 @@ async def demo(settings: Settings, ask: Ask, say: Say) -> None:
                 "counter_flush_seconds": 0,
             }
         )
+        if not settings.directory_path.exists():
+            # No real directory yet: the demo shows the SAMPLE one, labelled as such.
+            demo_settings = demo_settings.model_copy(
+                update={
+                    "directory_path": Path(tmp) / "directory.json",
+                    "partners_path": SAMPLE_PARTNERS,
+                }
+            )
+            install_sample(
+                demo_settings.directory_path,
+                settings.directory_partner_types,
+                settings.directory_api_url,
+            )
         async with BotApiDouble() as double:
             demo_settings = demo_settings.model_copy(
                 update={"telegram_api_base_url": double.base_url}

@@ -27,6 +27,7 @@ class Journey:
     rights_page: int = 0
     rights_more: bool = False
     useful: str | None = None
+    nearest: str = ""  # the first permanence proposed, for the summary
     steps_counted: set[str] = field(default_factory=set)
     answers_counted: bool = False
 

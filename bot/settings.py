@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     counter_flush_seconds: float = Field(default=300, ge=0, le=24 * 3600)
     timezone: str = "Europe/Paris"
     locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
+    directory_path: Path = Path("data/directory.json")
+    directory_partner_types: Annotated[tuple[str, ...], NoDecode] = ("mjd", "cidf", "adil")
+    directory_departements: Annotated[tuple[str, ...], NoDecode] = ("59",)
+    directory_api_url: str = (
+        "https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1/"
+        "catalog/datasets/api-lannuaire-administration/records"
+    )
+    partners_path: Path = Path("config/partners.yaml")
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -66,6 +74,26 @@ class Settings(BaseSettings):
             if not all(re.fullmatch(r"\d{1,20}", p) for p in parts):
                 raise ValueError("must be Telegram user ids (numbers) separated by commas")
             return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("directory_partner_types", mode="before")
+    @classmethod
+    def _types(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = tuple(p.strip() for p in value.split(",") if p.strip())
+            if not all(re.fullmatch(r"[a-z_]{2,40}", p) for p in parts):
+                raise ValueError("must be DILA service types such as mjd,cidf,adil")
+            return parts
+        return value
+
+    @field_validator("directory_departements", mode="before")
+    @classmethod
+    def _departements(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = tuple(p.strip().upper() for p in value.split(",") if p.strip())
+            if not parts or not all(re.fullmatch(r"\d{2}|2[AB]|97\d", p) for p in parts):
+                raise ValueError("must be département codes such as 59,62")
+            return parts
         return value
 
     @field_validator("default_language")

@@ -67,5 +67,7 @@ def build_summary(content: Content, journey: Journey, t: Translator, today: date
             lines.append(f"{mark} {_e(_(passage.title))}")
         lines.append(_e(_(N_("Contacter le Défenseur des droits n'arrête pas ces délais."))))
     lines += ["", f"<b>{_e(_(N_('Pour être aidé(e) gratuitement :')))}</b>"]
+    if journey.nearest:
+        lines.append(f"• {_e(_(N_('Permanence proposée :')))} {_e(journey.nearest)}")
     lines += [f"• {_e(_(c.title))} : {_e(c.reach)}" for c in content.remote_channels]
     return "\n".join(lines)

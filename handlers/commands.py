@@ -12,7 +12,7 @@ from bot.context import BotContext
 from bot.i18n import N_, language_name
 from bot.states import Stage
 from handlers.flow import back, go, redisplay
-from handlers.referral import channel_screen
+from handlers.referral import channel_screen, remote_screen
 from handlers.start import emergency_screen, what_is_screen
 from handlers.ui import Row, Screen, ack, esc, resume_row, show
 
@@ -95,6 +95,8 @@ def info_screen(context: BotContext, value: str) -> Screen | None:
     """The information screen a button names: what_is_N, emergency, channel_ID."""
     if value == "emergency":
         return emergency_screen(context)
+    if value == "remote":
+        return remote_screen(context)
     if value.startswith("what_is_"):
         digits = value.removeprefix("what_is_")
         return what_is_screen(context, int(digits) if digits.isdigit() else 0)

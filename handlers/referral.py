@@ -1,47 +1,115 @@
-"""Stage 10: who can help. The remote channels of the Défenseur des droits, always; the
-nearest local delegates come with the directory (issue 3), never an invented address.
+"""Stage 10: who can help. The person shares a location, or types a postal code or a
+commune; the three best permanences of the Défenseur des droits' delegates follow (those
+serving the commune first, then the nearest), each as a venue with its hours, then the
+remote channels (always) and the local partners for the domain. Without a directory, or
+with no permanence known, the remote channels only: never an invented address.
 
-Exits: a channel's button → its details (and back); "Voir mon résumé" → summary.
+Exits: "Voir mon résumé" → summary; "Chercher une autre commune" → this prompt again.
 """
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 
 from bot.callbacks import Action, Button
+from bot.communes import Commune
 from bot.content import Contact
 from bot.context import BotContext
+from bot.counters import Metric
+from bot.directory.model import Match, distance_km
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.flow import screen
-from handlers.ui import Row, Screen, esc, footer, resume_row, sources_line
+from handlers.flow import count_step, go, screen
+from handlers.places import partner_text, permanence_text
+from handlers.ui import (
+    Row,
+    Screen,
+    ack,
+    drop_panel_buttons,
+    esc,
+    footer,
+    resume_row,
+    send,
+    show,
+    sources_line,
+)
 
-INTRO = N_("Le Défenseur des droits est gratuit. Vous pouvez le joindre à distance :")
-DETAILS = N_("Appuyez sur un contact pour en savoir plus.")
+NEAREST_TOWN_HALL_KM = 15.0  # beyond, a shared location is not placed in a commune
+INTRO_REMOTE = N_("Le Défenseur des droits est gratuit. Vous pouvez le joindre à distance :")
+ASK_PLACE = N_(
+    "Pour trouver un délégué du Défenseur des droits près de chez vous, écrivez le code "
+    "postal ou le nom de votre commune, ou envoyez votre position avec le bouton 📍 en bas."
+)
+LOCATION_NOTE = N_("Votre position sert seulement à cette recherche : elle n'est pas gardée.")
+KEYBOARD_HINT = N_("📍 Le bouton en bas de l'écran envoie votre position.")
+NOT_FOUND = N_(
+    "Je n'ai pas trouvé « %(text)s ». Vérifiez l'orthographe, ou écrivez le code postal."
+)
+WHICH = N_("Plusieurs communes correspondent. Laquelle ?")
+DID_YOU_MEAN = N_("Vouliez-vous dire… ?")
+NONE_KNOWN = N_(
+    "Je ne connais pas encore de permanence du Défenseur des droits pour cet endroit. "
+    "Vous pouvez le joindre à distance, gratuitement :"
+)
+FOUND = N_("Voici les permanences les plus proches pour %(place)s :")
+OUTSIDE = N_("Cette position n'est pas près d'une commune que je connais.")
+
+
+def remote_lines(context: BotContext) -> list[str]:
+    """The remote channels, one line each."""
+    _ = context._
+    return [
+        f"• <b>{esc(_(c.title))}</b> : {esc(c.reach)}"
+        for c in context.bot_data.content.remote_channels
+    ]
+
+
+def remote_text(context: BotContext, intro: str) -> str:
+    """The remote channels as one short message, with their sources."""
+    channels = context.bot_data.content.remote_channels
+    sources = tuple(dict.fromkeys(s for c in channels for s in c.sources))
+    return "\n\n".join(
+        [
+            esc(context._(intro)),
+            "\n".join(remote_lines(context)),
+            sources_line(context, sources, numbers_only=True),
+        ]
+    )
+
+
+def channel_rows(context: BotContext) -> list[Row]:
+    """A details button per remote channel."""
+    _ = context._
+    return [
+        [("ℹ️ " + _(c.title), Button(Action.INFO, f"channel_{c.id}"))]
+        for c in context.bot_data.content.remote_channels
+    ]
 
 
 @screen(Stage.REFERRAL)
 def referral_screen(context: BotContext) -> Screen:
-    """The remote channels in one line each, a button for the details of each."""
+    """Ask where (with a directory), or give the remote channels (without one)."""
     _ = context._
-    channels = context.bot_data.content.remote_channels
-    lines = [f"• <b>{esc(_(c.title))}</b> : {esc(c.reach)}" for c in channels]
-    sources = tuple(dict.fromkeys(s for c in channels for s in c.sources))
-    text = "\n\n".join(
-        [
-            f"<b>{esc(_(N_('📍 Trouver de l’aide')))}</b>",
-            esc(_(INTRO)),
-            "\n".join(lines),
-            esc(_(DETAILS)),
-            sources_line(context, sources, numbers_only=True),
-        ]
-    )
-    rows: list[Row] = [
-        [("ℹ️ " + _(c.title), Button(Action.INFO, f"channel_{c.id}"))] for c in channels
-    ]
+    title = f"<b>{esc(_(N_('📍 Trouver de l’aide')))}</b>"
+    rows: list[Row]
+    if context.bot_data.directory is None:
+        text = f"{title}\n\n{remote_text(context, INTRO_REMOTE)}"
+        rows = channel_rows(context)
+    else:
+        text = f"{title}\n\n{esc(_(ASK_PLACE))}\n\n<i>{esc(_(LOCATION_NOTE))}</i>"
+        rows = [[(_(N_("☎️ Seulement les contacts à distance")), Button(Action.INFO, "remote"))]]
     rows.append([(_(N_("📝 Voir mon résumé ➡️")), Button(Action.NEXT))])
     rows.append(footer(context))
     return Screen(text, rows)
+
+
+def remote_screen(context: BotContext) -> Screen:
+    """The remote channels over the panel, with their details buttons."""
+    _ = context._
+    text = (
+        f"<b>{esc(_(N_('☎️ À distance, gratuitement')))}</b>\n\n{remote_text(context, INTRO_REMOTE)}"
+    )
+    return Screen(text, [*channel_rows(context), resume_row(context)])
 
 
 def channel_screen(context: BotContext, channel: Contact) -> Screen:
@@ -52,6 +120,138 @@ def channel_screen(context: BotContext, channel: Contact) -> Screen:
         head += f"\n{esc(channel.reach)}"
     text = f"{head}\n\n{esc(_(channel.text))}\n\n{sources_line(context, channel.sources)}"
     return Screen(text, [resume_row(context)])
+
+
+async def enter_referral(update: Update, context: BotContext) -> Stage:
+    """Show the prompt and, with a directory, the keyboard's location button."""
+    stage = await go(update, context, Stage.REFERRAL)
+    chat = update.effective_chat
+    if context.bot_data.directory is not None and chat is not None:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(context._(N_("📍 Envoyer ma position")), request_location=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+            input_field_placeholder=context._(N_("Code postal ou commune")),
+        )
+        await send(context, chat.id, esc(context._(KEYBOARD_HINT)), keyboard)
+    return stage
+
+
+async def by_location(update: Update, context: BotContext) -> Stage:
+    """A shared location: place it in a commune (nearest town hall), then search."""
+    message = update.effective_message
+    location = message.location if message else None
+    directory = context.bot_data.directory
+    if location is None or directory is None:
+        return Stage.REFERRAL
+    await context.bot_data.counters.increment(Metric.REFERRAL, "location")
+    lat, lon = location.latitude, location.longitude
+    nearest = min(
+        directory.points.items(),
+        key=lambda item: distance_km(lat, lon, *item[1]),
+        default=None,
+    )
+    commune = None
+    if nearest and distance_km(lat, lon, *nearest[1]) <= NEAREST_TOWN_HALL_KM:
+        commune = context.bot_data.communes.by_insee(nearest[0])
+    matches = directory.best(insee=commune.insee if commune else None, latitude=lat, longitude=lon)
+    place = commune.name if commune else context._(N_("votre position"))
+    return await show_results(update, context, matches, place)
+
+
+async def by_text(update: Update, context: BotContext) -> Stage:
+    """A typed postal code or commune name."""
+    message = update.effective_message
+    text = (message.text or "").strip() if message else ""
+    query = context.bot_data.communes.parse_query(text[:80])
+    found, close = query.result.exact, query.result.close
+    if query.kind != "empty":
+        await context.bot_data.counters.increment(Metric.REFERRAL, query.kind)
+    if len(found) == 1:
+        return await results_for(update, context, found[0])
+    if found or close:
+        question = WHICH if found else DID_YOU_MEAN
+        rows: list[Row] = [
+            [(f"{c.name} ({c.departement})", Button(Action.COMMUNE, c.insee))]
+            for c in (found or close)[:6]
+        ]
+        rows.append(footer(context))
+        await show(update, context, Screen(f"<b>{esc(context._(question))}</b>", rows), new=True)
+        return Stage.REFERRAL
+    chat = update.effective_chat
+    if chat is not None:
+        await send(context, chat.id, esc(context._(NOT_FOUND) % {"text": text[:60]}))
+    return Stage.REFERRAL
+
+
+async def by_commune(update: Update, context: BotContext) -> Stage:
+    """A commune picked among several."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    commune = context.bot_data.communes.by_insee(button.value) if button else None
+    if commune is None:
+        await ack(update, context)
+        return Stage.REFERRAL
+    return await results_for(update, context, commune)
+
+
+async def results_for(update: Update, context: BotContext, commune: Commune) -> Stage:
+    """The best permanences for a commune."""
+    directory = context.bot_data.directory
+    matches = directory.best(insee=commune.insee) if directory else []
+    return await show_results(update, context, matches, commune.name)
+
+
+async def show_results(
+    update: Update, context: BotContext, matches: list[Match], place: str
+) -> Stage:
+    """Venues and details, remote channels, partners, then the next step."""
+    chat = update.effective_chat
+    directory = context.bot_data.directory
+    if chat is None or directory is None:
+        return Stage.REFERRAL
+    await ack(update, context)
+    await drop_panel_buttons(context, chat.id)
+    await count_step(context, Stage.REFERRAL)
+    _ = context._
+    if matches:
+        await send(context, chat.id, esc(_(FOUND) % {"place": place}))
+        for match in matches:
+            await send_place(context, chat.id, match)
+        await send(context, chat.id, remote_text(context, N_("Et toujours, à distance :")))
+    else:
+        await send(context, chat.id, remote_text(context, NONE_KNOWN))
+    partners = context.bot_data.partners
+    for partner in partners.for_domain(context.session.journey.domain)[:3]:
+        await send(context, chat.id, partner_text(context, partner, partners.sample))
+    context.session.journey.nearest = matches[0].permanence.name if matches else ""
+    rows: list[Row] = [
+        [(_(N_("🔎 Chercher une autre commune")), Button(Action.SEARCH))],
+        [(_(N_("📝 Voir mon résumé ➡️")), Button(Action.NEXT))],
+        footer(context),
+    ]
+    await show(update, context, Screen(esc(_(N_("Et maintenant ?"))), rows), new=True)
+    return Stage.REFERRAL
+
+
+async def send_place(context: BotContext, chat_id: int, match: Match) -> None:
+    """A venue (when located) and the message with hours, phones and source."""
+    place = match.permanence
+    info = context.bot_data.directory.info if context.bot_data.directory else None
+    if info is None:
+        return
+    if place.latitude is not None and place.longitude is not None:
+        address = ", ".join([*place.address_lines, f"{place.postal_code} {place.commune}"])
+        venue = await context.bot.send_venue(
+            chat_id, place.latitude, place.longitude, title=place.name[:100], address=address[:100]
+        )
+        context.session.remember_message(venue.message_id)
+    await send(context, chat_id, permanence_text(context, match, info))
+
+
+async def search_again(update: Update, context: BotContext) -> Stage:
+    """Back to the prompt."""
+    await show(update, context, referral_screen(context))
+    return Stage.REFERRAL
 
 
 async def to_summary(update: Update, context: BotContext) -> Stage:

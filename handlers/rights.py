@@ -163,4 +163,6 @@ async def toggle_more(update: Update, context: BotContext) -> None:
 
 async def to_referral(update: Update, context: BotContext) -> Stage:
     """On to who can help."""
-    return await go(update, context, Stage.REFERRAL)
+    from handlers.referral import enter_referral  # noqa: PLC0415 - stage order, not a cycle
+
+    return await enter_referral(update, context)

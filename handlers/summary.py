@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Update
+from telegram import ReplyKeyboardRemove, Update
 
 from bot.callbacks import Action, Button
 from bot.context import BotContext
@@ -58,7 +58,9 @@ async def send_summary(update: Update, context: BotContext) -> Stage:
     journey = context.session.journey
     today = datetime.now(context.bot_data.settings.zone).date()
     await drop_panel_buttons(context, chat.id)
-    await send(context, chat.id, build_summary(content, journey, context.t, today))
+    # The summary also takes away the location keyboard of the referral step.
+    summary = build_summary(content, journey, context.t, today)
+    await send(context, chat.id, summary, ReplyKeyboardRemove())
     if context.t.language.split("@")[0] != SOURCE_LANGUAGE:
         french = context.bot_data.catalogs.translator(SOURCE_LANGUAGE)
         await send(context, chat.id, build_summary(content, journey, french, today))

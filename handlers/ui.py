@@ -19,6 +19,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
 from telegram.error import BadRequest
@@ -116,7 +117,7 @@ async def send(
     context: BotContext,
     chat_id: int,
     text: str,
-    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
 ) -> Message:
     """Send a message and note its id for /effacer."""
     message = await context.bot.send_message(chat_id, text, reply_markup=markup)

@@ -11,7 +11,10 @@ import pytest
 
 from bot.app import BotApplication, build_application, start_polling, stop_polling
 from bot.botapi_double import BotApiDouble
+from bot.directory.store import install_sample
 from bot.settings import Settings, load_settings
+
+SAMPLE_PARTNERS = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_partners.yaml"
 
 
 class RunningBot:
@@ -39,15 +42,25 @@ class RunningBot:
         await self.start()
 
 
-def make_settings(tmp_path: Path, double: BotApiDouble, **overrides: Any) -> Settings:
-    """Test settings: the double's URL, a database in tmp_path, counts written at once."""
+def make_settings(
+    tmp_path: Path, double: BotApiDouble, *, with_directory: bool = True, **overrides: Any
+) -> Settings:
+    """Test settings: the double's URL, files in tmp_path, counts written at once, and the
+    SAMPLE directory and partners in service (unless `with_directory` is False)."""
     values: dict[str, Any] = {
         "telegram_api_base_url": double.base_url,
         "database_path": tmp_path / "counters.sqlite3",
         "counter_flush_seconds": 0,
+        "directory_path": tmp_path / "directory.json",
+        "partners_path": SAMPLE_PARTNERS,
     }
     values.update(overrides)
-    return load_settings(None, **values)
+    settings = load_settings(None, **values)
+    if with_directory:
+        install_sample(
+            settings.directory_path, settings.directory_partner_types, settings.directory_api_url
+        )
+    return settings
 
 
 @pytest.fixture

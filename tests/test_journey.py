@@ -173,10 +173,11 @@ async def test_full_journey_rights_referral_summary_and_counts(
     assert any("Défenseur des droits" in text for text in pages)
     assert any("6 ans" in text for text in pages)
     await person.press(FIND_HELP)
-    referral = panel(person).text
-    assert "3928" in referral
-    assert "Libre réponse 71120" in referral
-    assert "Source" in referral
+    assert "code postal" in panel(person).text
+    await person.send("Valenciennes")
+    shown = "\n".join(m.text for m in person.messages)
+    assert "3928" in shown
+    assert "Libre réponse 71120" in shown
     await person.press(SUMMARY)
     summary = next(m for m in reversed(person.messages) if m.text.startswith("Résumé"))
     assert "Logement — Location (particulier, agence)" in summary.text
