@@ -16,7 +16,7 @@ from bot.communes import Commune
 from bot.content import Contact
 from bot.context import BotContext
 from bot.counters import Metric
-from bot.directory.model import Match, distance_km
+from bot.directory.model import Match
 from bot.i18n import N_
 from bot.states import Stage
 from handlers.flow import count_step, go, screen
@@ -146,14 +146,8 @@ async def by_location(update: Update, context: BotContext) -> Stage:
         return Stage.REFERRAL
     await context.bot_data.counters.increment(Metric.REFERRAL, "location")
     lat, lon = location.latitude, location.longitude
-    nearest = min(
-        directory.points.items(),
-        key=lambda item: distance_km(lat, lon, *item[1]),
-        default=None,
-    )
-    commune = None
-    if nearest and distance_km(lat, lon, *nearest[1]) <= NEAREST_TOWN_HALL_KM:
-        commune = context.bot_data.communes.by_insee(nearest[0])
+    code = directory.commune_at(lat, lon, NEAREST_TOWN_HALL_KM)
+    commune = context.bot_data.communes.by_insee(code) if code else None
     matches = directory.best(insee=commune.insee if commune else None, latitude=lat, longitude=lon)
     place = commune.name if commune else context._(N_("votre position"))
     return await show_results(update, context, matches, place)

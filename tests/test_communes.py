@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -253,12 +252,3 @@ def test_parse_query_empty(communes: Communes, text: str) -> None:
     query = communes.parse_query(text)
     assert query.kind == "empty"
     assert query.result.exact == query.result.close == []
-
-
-def test_fuzzy_search_is_fast(communes: Communes) -> None:
-    texts = ["valencienne", "conde sur escaut", "anzain", "st etienne du rouvrai", "xqzwk"]
-    start = time.perf_counter()
-    for _ in range(10):
-        for text in texts:
-            communes.search(text)
-    assert (time.perf_counter() - start) / 50 < 0.05  # ~2 ms here; generous for slow CI

@@ -13,6 +13,7 @@ from datetime import time
 
 DEFENSEUR = "defenseur_droits"
 EARTH_RADIUS_KM = 6371.0
+GRID_DEGREES = 0.25
 NEARBY_KM = 50.0  # beyond, a place that does not serve the commune is not "near"
 
 
@@ -106,12 +107,31 @@ class Directory:
     points: dict[str, tuple[float, float]] = field(default_factory=dict)
     _serving: dict[str, list[Permanence]] = field(default_factory=dict, init=False, repr=False)
     _by_kind: dict[str, list[Permanence]] = field(default_factory=dict, init=False, repr=False)
+    _grid: dict[tuple[int, int], list[str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for permanence in self.permanences:
             self._by_kind.setdefault(permanence.kind, []).append(permanence)
             for code in permanence.served:
                 self._serving.setdefault(code, []).append(permanence)
+        for code, (lat, lon) in self.points.items():
+            self._grid.setdefault(_cell(lat, lon), []).append(code)
+
+    def commune_at(self, latitude: float, longitude: float, max_km: float = 15.0) -> str | None:
+        """The INSEE code of the nearest commune reference point within `max_km`, if any.
+
+        A grid of 0.25° cells keeps this to a few dozen distances instead of 35,000.
+        """
+        row, col = _cell(latitude, longitude)
+        reach = 1 + int(max_km // 18)  # a cell is at least ~18 km wide in metropolitan France
+        best: tuple[float, str] | None = None
+        for d_row in range(-reach, reach + 1):
+            for d_col in range(-reach, reach + 1):
+                for code in self._grid.get((row + d_row, col + d_col), ()):
+                    far = distance_km(latitude, longitude, *self.points[code])
+                    if far <= max_km and (best is None or far < best[0]):
+                        best = (far, code)
+        return best[1] if best else None
 
     def kinds(self) -> set[str]:
         """The types of service present."""
@@ -161,6 +181,10 @@ class Directory:
         ):
             far = distance_km(lat, lon, p.latitude, p.longitude)
         return Match(p, serves, far)
+
+
+def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+    return (math.floor(latitude / GRID_DEGREES), math.floor(longitude / GRID_DEGREES))
 
 
 def _order(match: Match) -> tuple[float, str]:
