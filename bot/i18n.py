@@ -97,8 +97,14 @@ def _load(directory: Path, language: str) -> Translator:
     return Translator(language=language, catalog=catalog)
 
 
+# Variants Babel does not name: the easy-to-read French of the catalog fr@falc.
+VARIANT_NAMES = {"fr@falc": "Français facile"}
+
+
 def language_name(code: str) -> str:
-    """The language's own name, e.g. "français", "English", "العربية"."""
+    """The language's own name, e.g. "Français", "English", "العربية", "Français facile"."""
+    if code in VARIANT_NAMES:
+        return VARIANT_NAMES[code]
     try:
         locale = Locale.parse(code.split("@", maxsplit=1)[0])
     except (UnknownLocaleError, ValueError):

@@ -22,6 +22,9 @@ def build_summary(content: Content, journey: Journey, t: Translator, today: date
     """The summary in the translator's language, as Telegram HTML."""
     _ = t.gettext
 
+    def iso(text: str) -> str:  # left-to-right fragments inside right-to-left text
+        return f"\u2068{text}\u2069" if t.rtl and text else text
+
     def label(options: tuple[object, ...], option_id: str | None) -> str:
         for option in options:
             if getattr(option, "id", None) == option_id:
@@ -68,6 +71,6 @@ def build_summary(content: Content, journey: Journey, t: Translator, today: date
         lines.append(_e(_(N_("Contacter le Défenseur des droits n'arrête pas ces délais."))))
     lines += ["", f"<b>{_e(_(N_('Pour être aidé(e) gratuitement :')))}</b>"]
     if journey.nearest:
-        lines.append(f"• {_e(_(N_('Permanence proposée :')))} {_e(journey.nearest)}")
-    lines += [f"• {_e(_(c.title))} : {_e(c.reach)}" for c in content.remote_channels]
+        lines.append(f"• {_e(_(N_('Permanence proposée :')))} {_e(iso(journey.nearest))}")
+    lines += [f"• {_e(_(c.title))} : {_e(iso(c.reach))}" for c in content.remote_channels]
     return "\n".join(lines)

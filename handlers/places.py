@@ -13,8 +13,9 @@ from bot.context import BotContext
 from bot.directory.model import DirectoryInfo, Match, OpeningRange
 from bot.directory.partners import Partner
 from bot.i18n import N_
-from handlers.ui import esc
+from handlers.ui import esc, ltr
 
+TODAY = N_("aujourd'hui")
 SAMPLE_WARNING = N_("⚠️ DONNÉES D'EXEMPLE : ce lieu est fictif, ne vous y rendez pas.")
 
 
@@ -36,7 +37,7 @@ def hours_lines(context: BotContext, ranges: tuple[OpeningRange, ...], today: in
     for day, slots in sorted(by_day.items()):
         spans = ", ".join(span(s) for s in slots)
         line = esc(f"{names[day].capitalize()} : {spans}")
-        lines.append(f"<b>{line} ◀ {esc(_(N_('aujourd’hui')))}</b>" if day == today else line)
+        lines.append(f"<b>{line} ◀ {esc(_(TODAY))}</b>" if day == today else line)
     return lines
 
 
@@ -73,9 +74,9 @@ def permanence_text(context: BotContext, match: Match, info: DirectoryInfo) -> s
     place = match.permanence
     today = datetime.now(context.bot_data.settings.zone).weekday()
     lines = [esc(_(SAMPLE_WARNING))] if info.sample else []
-    lines.append(f"<b>{esc(place.name)}</b>")
-    lines += [esc(line) for line in place.address_lines]
-    lines.append(esc(f"{place.postal_code} {place.commune}".strip()))
+    lines.append(f"<b>{esc(ltr(context, place.name))}</b>")
+    lines += [esc(ltr(context, line)) for line in place.address_lines]
+    lines.append(esc(ltr(context, f"{place.postal_code} {place.commune}".strip())))
     if why := distance_line(context, match):
         lines += ["", why]
     if place.hours:
@@ -86,13 +87,14 @@ def permanence_text(context: BotContext, match: Match, info: DirectoryInfo) -> s
     if place.phones or place.email or place.website:
         lines.append("")
     lines += [
-        f"📞 {esc(phone.number)}" + (f" ({esc(phone.description)})" if phone.description else "")
+        f"📞 {esc(ltr(context, phone.number))}"
+        + (f" ({esc(ltr(context, phone.description))})" if phone.description else "")
         for phone in place.phones
     ]
     if place.email:
-        lines.append(f"✉️ {esc(place.email)}")
+        lines.append(f"✉️ {esc(ltr(context, place.email))}")
     if place.website:
-        lines.append(f"🌐 {esc(place.website)}")
+        lines.append(f"🌐 {esc(ltr(context, place.website))}")
     lines += ["", attribution(context, info)]
     return "\n".join(lines)
 
@@ -102,7 +104,11 @@ def partner_text(context: BotContext, partner: Partner, sample: bool) -> str:
     _ = context._
     lines = [esc(_(SAMPLE_WARNING))] if sample else []
     lines.append(f"<i>{esc(_(N_('🤝 Partenaire local')))}</i>")
-    lines += [f"<b>{esc(partner.name)}</b>", esc(partner.address), esc(partner.contact)]
+    lines += [
+        f"<b>{esc(ltr(context, partner.name))}</b>",
+        esc(ltr(context, partner.address)),
+        esc(ltr(context, partner.contact)),
+    ]
     if partner.note:
         lines.append(f"📅 {esc(partner.note)}")
     if partner.url:

@@ -28,6 +28,7 @@ from handlers.ui import (
     drop_panel_buttons,
     esc,
     footer,
+    ltr,
     resume_row,
     send,
     show,
@@ -35,6 +36,7 @@ from handlers.ui import (
 )
 
 NEAREST_TOWN_HALL_KM = 15.0  # beyond, a shared location is not placed in a commune
+TITLE = N_("📍 Trouver de l'aide")
 INTRO_REMOTE = N_("Le Défenseur des droits est gratuit. Vous pouvez le joindre à distance :")
 ASK_PLACE = N_(
     "Pour trouver un délégué du Défenseur des droits près de chez vous, écrivez le code "
@@ -52,14 +54,13 @@ NONE_KNOWN = N_(
     "Vous pouvez le joindre à distance, gratuitement :"
 )
 FOUND = N_("Voici les permanences les plus proches pour %(place)s :")
-OUTSIDE = N_("Cette position n'est pas près d'une commune que je connais.")
 
 
 def remote_lines(context: BotContext) -> list[str]:
     """The remote channels, one line each."""
     _ = context._
     return [
-        f"• <b>{esc(_(c.title))}</b> : {esc(c.reach)}"
+        f"• <b>{esc(_(c.title))}</b> : {esc(ltr(context, c.reach))}"
         for c in context.bot_data.content.remote_channels
     ]
 
@@ -90,7 +91,7 @@ def channel_rows(context: BotContext) -> list[Row]:
 def referral_screen(context: BotContext) -> Screen:
     """Ask where (with a directory), or give the remote channels (without one)."""
     _ = context._
-    title = f"<b>{esc(_(N_('📍 Trouver de l’aide')))}</b>"
+    title = f"<b>{esc(_(TITLE))}</b>"
     rows: list[Row]
     if context.bot_data.directory is None:
         text = f"{title}\n\n{remote_text(context, INTRO_REMOTE)}"
@@ -117,7 +118,7 @@ def channel_screen(context: BotContext, channel: Contact) -> Screen:
     _ = context._
     head = f"<b>{esc(_(channel.title))}</b>"
     if channel.reach:
-        head += f"\n{esc(channel.reach)}"
+        head += f"\n{esc(ltr(context, channel.reach))}"
     text = f"{head}\n\n{esc(_(channel.text))}\n\n{sources_line(context, channel.sources)}"
     return Screen(text, [resume_row(context)])
 

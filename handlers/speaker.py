@@ -26,9 +26,7 @@ def speaker_screen(context: BotContext) -> Screen:
         _(N_("Qui utilise ce service ?")),
         context.bot_data.content.speakers,
         Action.SPEAKER,
-        hint=_(
-            N_("C'est pour adapter les mots. Cette réponse n'est pas gardée avec votre histoire.")
-        ),
+        hint=_(N_("C'est pour choisir les bons mots dans la suite.")),
     )
 
 

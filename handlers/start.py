@@ -29,6 +29,8 @@ HONESTY = N_(
     "Telegram n'est pas une messagerie secrète. À la fin, vous pourrez effacer cette "
     "conversation pour réduire les traces."
 )
+WHAT_IS = N_("Qu'est-ce qu'une discrimination ?")
+EMERGENCY_TITLE = N_("🚨 Numéros d'urgence, gratuits")
 DANGER = N_("En danger maintenant ? Appelez le 17 ou le 112.")
 
 
@@ -39,7 +41,7 @@ def welcome_screen(context: BotContext) -> Screen:
     text = "\n\n".join(esc(_(p)) for p in (WELCOME, PROMISE, HONESTY, DANGER))
     rows: list[Row] = [
         [(_(N_("▶️ Commencer")), Button(Action.BEGIN))],
-        [(_(N_("Qu'est-ce qu'une discrimination ?")), Button(Action.INFO, "what_is_0"))],
+        [(_(WHAT_IS), Button(Action.INFO, "what_is_0"))],
         [(_(N_("🚨 Numéros d'urgence")), Button(Action.INFO, "emergency"))],
         [(_(N_("🌐 Langue")), Button(Action.LANG)), (_(N_("❓ Aide")), Button(Action.HELP))],
         [(_(N_("🧹 Effacer et quitter")), Button(Action.ERASE))],
@@ -74,7 +76,7 @@ def what_is_screen(context: BotContext, page: int) -> Screen:
     passages = context.bot_data.content.what_is
     page = max(0, min(page, len(passages) - 1))
     passage = passages[page]
-    title = f"{_(N_('Qu’est-ce qu’une discrimination ?'))} ({page + 1}/{len(passages)})"
+    title = f"{_(WHAT_IS)} ({page + 1}/{len(passages)})"
     text = (
         f"<b>{esc(title)}</b>\n\n<b>{esc(_(passage.title))}</b>\n{esc(_(passage.text))}\n\n"
         + sources_line(context, passage.sources)
@@ -90,7 +92,7 @@ def emergency_screen(context: BotContext) -> Screen:
     """The emergency numbers, each with what it is for."""
     _ = context._
     content = context.bot_data.content
-    lines = [f"<b>{esc(_(N_('🚨 Numéros d’urgence, gratuits')))}</b>"]
+    lines = [f"<b>{esc(_(EMERGENCY_TITLE))}</b>"]
     lines += [f"<b>{esc(_(c.title))}</b>\n{esc(_(c.text))}" for c in content.emergency]
     sources = tuple(dict.fromkeys(s for c in content.emergency for s in c.sources))
     lines.append(sources_line(context, sources, numbers_only=True))

@@ -57,6 +57,15 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+FSI, PDI = "\u2068", "\u2069"  # Unicode first-strong isolate and its end
+
+
+def ltr(context: BotContext, text: str) -> str:
+    """Isolate a left-to-right fragment (number, address, link, French name) inside a
+    right-to-left message, so that Arabic lines read in the right order in Telegram."""
+    return f"{FSI}{text}{PDI}" if text and context.t.rtl else text
+
+
 def footer(context: BotContext, *, back: bool = True) -> Row:
     """The row every question ends with: back, help, leave."""
     _ = context._
