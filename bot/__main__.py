@@ -12,7 +12,10 @@ from bot.directory.cli import directory_command
 from bot.directory.partners import PartnersError
 from bot.directory.store import DirectoryError
 from bot.logs import configure_logging
+from bot.outreach import SourcesError
 from bot.settings import SettingsError, load_settings
+from bot.stats.cli import add_parser as add_stats_parser
+from bot.stats.cli import stats_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="run the bot (long polling); the offline demo if no token is set")
     sub.add_parser("demo", help="the offline demo in this terminal, even with a token set")
     add_directory_parser(sub)
+    add_stats_parser(sub)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -31,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command == "directory":
         return directory_command(settings, args)
+    if args.command == "stats":
+        return stats_command(settings, args)
     if args.command == "demo" or settings.token is None:
         from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs the double
 
@@ -39,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         application = build_application(settings)
-    except (PartnersError, DirectoryError) as error:
+    except (PartnersError, DirectoryError, SourcesError) as error:
         print(f"Configuration error: {error}", file=sys.stderr)  # noqa: T201
         return 2
     application.run_polling(allowed_updates=list(ALLOWED_UPDATES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -22,7 +22,9 @@ from bot.directory.partners import load_partners
 from bot.directory.store import DirectoryError
 from bot.directory.store import load as load_directory
 from bot.i18n import N_, Catalogs
+from bot.outreach import load_sources
 from bot.settings import Settings
+from handlers.coordinator import monthly_digest
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +79,15 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
     data.content = default_content()
     data.catalogs = Catalogs(settings.locales_dir, settings.default_language)
     data.partners = load_partners(settings.partners_path, {d.id for d in data.content.domains})
+    data.sources = load_sources(settings.sources_path)
     data.directory = load_directory(settings.directory_path)
     if settings.directory_path.exists():
         data.directory_stamp = settings.directory_path.stat().st_mtime_ns
-    register(application, timedelta(minutes=settings.conversation_timeout_minutes))
+    register(
+        application,
+        timedelta(minutes=settings.conversation_timeout_minutes),
+        settings.coordinator_ids,
+    )
     application.add_error_handler(_on_error)
     return application
 
@@ -99,12 +106,17 @@ async def _post_init(application: BotApplication) -> None:
         settings.database_path, settings.zone, settings.counter_flush_seconds
     )
     data.communes = Communes.load()
+    data.territory = territory_codes(settings, data.communes)
     if data.directory is None:
         log.warning("no directory: only remote channels; see `python -m bot directory`")
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _reload_directory, interval=DIRECTORY_CHECK_SECONDS, name="reload-directory"
         )
+        if settings.coordinator_ids:
+            application.job_queue.run_monthly(
+                monthly_digest, when=time(8, 0, tzinfo=settings.zone), day=1, name="digest"
+            )
     if settings.counter_flush_seconds > 0 and application.job_queue is not None:
         application.job_queue.run_repeating(
             _flush, interval=settings.counter_flush_seconds, name="flush-counters"
@@ -120,6 +132,17 @@ async def _post_init(application: BotApplication) -> None:
         except TelegramError:
             log.warning("commands could not be published for one language")
     log.info("bot started: %d languages, schema ready", len(data.catalogs.languages))
+
+
+def territory_codes(settings: Settings, communes: Communes) -> frozenset[str]:
+    """The communes of the configured territory: an EPCI's members and/or a list."""
+    codes = set(settings.territory_communes)
+    if settings.territory_epci:
+        members = communes.in_epci(settings.territory_epci)
+        if not members:
+            log.warning("TERRITORY_EPCI names no EPCI of the communes table")
+        codes |= {c.insee for c in members}
+    return frozenset(codes)
 
 
 async def _reload_directory(context: BotContext) -> None:

@@ -41,6 +41,7 @@ class Action(StrEnum):
     USEFUL = "useful"
     COMMUNE = "commune"  # a commune picked among several (INSEE code)
     SEARCH = "search"  # look for another commune
+    STATS = "stats"  # coordinators: period, or period__breakdown
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.communes import Communes
 from bot.content import Content
-from bot.counters import CounterStore
+from bot.counters import NOT_COUNTED, CounterStore, Counting
 from bot.directory.model import Directory
 from bot.directory.partners import Partners
 from bot.i18n import Catalogs, Translator
+from bot.outreach import Sources
 from bot.session import Session
 from bot.settings import Settings
 
@@ -26,6 +27,7 @@ class BotData:
     counters: CounterStore
     communes: Communes
     partners: Partners
+    sources: Sources
 
     def __init__(self) -> None:
         # Group chats already told that the bot works in private only (memory only).
@@ -33,6 +35,8 @@ class BotData:
         # The directory in service; None until one is imported (remote channels only).
         self.directory: Directory | None = None
         self.directory_stamp: int | None = None  # the file's mtime when it was loaded
+        # INSEE codes of the configured territory (empty: territory not counted).
+        self.territory: frozenset[str] = frozenset()
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]):
@@ -65,6 +69,11 @@ class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]
     def session(self) -> Session:
         """This person's in-memory session (a fresh one in a chat without a user)."""
         return self.user_data if self.user_data is not None else Session()
+
+    @property
+    def counters(self) -> Counting:
+        """Where this conversation's events are counted: nowhere in practice mode."""
+        return NOT_COUNTED if self.session.practice else self.bot_data.counters
 
     @property
     def language(self) -> str:

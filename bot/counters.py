@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -38,6 +39,7 @@ class Metric(StrEnum):
     EVIDENCE = "evidence"  # dim1: evidence kind id
     USEFUL = "useful"  # dim1: yes / partly / no
     REFERRAL = "referral"  # dim1: how the place was given: location / postal_code / name
+    TERRITORY = "territory"  # dim1: INSEE code of a commune of the territory, or "outside"
 
 
 # Each migration brings the schema from version N to N + 1 (PRAGMA user_version).
@@ -71,6 +73,23 @@ class Count:
     dim1: str
     dim2: str
     count: int
+
+
+class Counting(Protocol):
+    """What handlers may do with counters: count one event, nothing else."""
+
+    async def increment(self, metric: Metric, dim1: str = "", dim2: str = "") -> None:
+        """Count one event this month."""
+
+
+class _NotCounted:
+    """Practice mode: the same calls, and nothing is counted."""
+
+    async def increment(self, metric: Metric, dim1: str = "", dim2: str = "") -> None:
+        """Count nothing."""
+
+
+NOT_COUNTED: Counting = _NotCounted()
 
 
 class CounterStore:

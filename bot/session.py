@@ -28,6 +28,7 @@ class Journey:
     rights_more: bool = False
     useful: str | None = None
     nearest: str = ""  # the first permanence proposed, for the summary
+    territory_counted: bool = False
     steps_counted: set[str] = field(default_factory=set)
     answers_counted: bool = False
 
@@ -58,6 +59,7 @@ class Session:
     panel_id: int | None = None  # the message that shows the current question
     message_ids: list[int] = field(default_factory=list)  # for /effacer, both directions
     source_counted: bool = False
+    practice: bool = False  # staff training: same journey, nothing counted
 
     def new_journey(self) -> None:
         """Forget the answers; keep the language and the messages still to erase."""
@@ -72,6 +74,7 @@ class Session:
         self.panel_id = None
         self.message_ids.clear()
         self.source_counted = False
+        self.practice = False
 
     def remember_message(self, message_id: int) -> None:
         """Note a message of this chat, to delete it on request."""

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         "catalog/datasets/api-lannuaire-administration/records"
     )
     partners_path: Path = Path("config/partners.yaml")
+    sources_path: Path = Path("config/sources.yaml")
+    territory_epci: str = ""
+    territory_communes: Annotated[tuple[str, ...], NoDecode] = ()
+    stats_threshold: int = Field(default=11, ge=2, le=1000)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -95,6 +99,23 @@ class Settings(BaseSettings):
                 raise ValueError("must be département codes such as 59,62")
             return parts
         return value
+
+    @field_validator("territory_communes", mode="before")
+    @classmethod
+    def _communes(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = tuple(p.strip().upper() for p in value.split(",") if p.strip())
+            if not all(re.fullmatch(r"\d[0-9AB]\d{3}", p) for p in parts):
+                raise ValueError("must be INSEE commune codes such as 59606,59014")
+            return parts
+        return value
+
+    @field_validator("territory_epci")
+    @classmethod
+    def _epci(cls, value: str) -> str:
+        if value and not re.fullmatch(r"\d{9}", value.strip()):
+            raise ValueError("must be the 9-digit SIREN of an EPCI, e.g. 245901160")
+        return value.strip()
 
     @field_validator("default_language")
     @classmethod

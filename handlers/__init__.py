@@ -29,6 +29,7 @@ from bot.context import BotContext
 from bot.states import Stage
 from handlers import (
     commands,
+    coordinator,
     criteria,
     erase,
     evidence,
@@ -62,6 +63,7 @@ def journey(timeout: timedelta) -> ConversationHandler[BotContext]:
     """The resident journey (steps 1–12 of docs/product.md, drawn in docs/journey.mmd)."""
     always: list[BaseHandler[Update, BotContext, Any]] = [
         command("start", start.start),
+        command("entrainement", start.start),
         on(start.start, Action.START),
         command("aide", commands.show_help),
         on(commands.show_help, Action.HELP),
@@ -125,11 +127,23 @@ def journey(timeout: timedelta) -> ConversationHandler[BotContext]:
 
 
 def register(
-    application: Application[Any, BotContext, Any, Any, Any, Any], timeout: timedelta
+    application: Application[Any, BotContext, Any, Any, Any, Any],
+    timeout: timedelta,
+    coordinator_ids: tuple[int, ...],
 ) -> None:
     """Add every handler to the application, in order (order matters)."""
-    application.add_handler(TypeHandler(Update, fallback.not_private), group=-2)
-    application.add_handler(TypeHandler(Update, fallback.note_incoming), group=-1)
+    application.add_handler(TypeHandler(Update, fallback.not_private), group=-3)
+    application.add_handler(TypeHandler(Update, fallback.note_incoming), group=-2)
+    # Coordinators' commands match only their ids: for anyone else they are unknown commands.
+    staff = PRIVATE & filters.User(user_id=list(coordinator_ids), allow_empty=False)
+    application.add_handlers(
+        [
+            CommandHandler("stats", coordinator.stats_command, filters=staff),
+            CommandHandler("lien", coordinator.link_command, filters=staff),
+            on(coordinator.stats_button, Action.STATS),
+        ],
+        group=-1,
+    )
     application.add_handlers(
         [
             journey(timeout),

@@ -48,7 +48,7 @@ async def erase(update: Update, context: BotContext) -> int:
     await ack(update, context)
     if chat is None:
         return ConversationHandler.END
-    await context.bot_data.counters.increment(Metric.STEP, "erased")
+    await context.counters.increment(Metric.STEP, "erased")
     await delete_all(context, chat.id)
     context.session.forget()
     _ = context._

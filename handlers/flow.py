@@ -40,7 +40,7 @@ async def count_step(context: BotContext, stage: Stage) -> None:
     journey = context.session.journey
     if stage.value not in journey.steps_counted:
         journey.steps_counted.add(stage.value)
-        await context.bot_data.counters.increment(Metric.STEP, stage.value)
+        await context.counters.increment(Metric.STEP, stage.value)
 
 
 async def go(update: Update, context: BotContext, stage: Stage, *, new: bool = False) -> Stage:

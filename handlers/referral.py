@@ -145,10 +145,11 @@ async def by_location(update: Update, context: BotContext) -> Stage:
     directory = context.bot_data.directory
     if location is None or directory is None:
         return Stage.REFERRAL
-    await context.bot_data.counters.increment(Metric.REFERRAL, "location")
+    await context.counters.increment(Metric.REFERRAL, "location")
     lat, lon = location.latitude, location.longitude
     code = directory.commune_at(lat, lon, NEAREST_TOWN_HALL_KM)
     commune = context.bot_data.communes.by_insee(code) if code else None
+    await count_territory(context, commune)
     matches = directory.best(insee=commune.insee if commune else None, latitude=lat, longitude=lon)
     place = commune.name if commune else context._(N_("votre position"))
     return await show_results(update, context, matches, place)
@@ -161,7 +162,7 @@ async def by_text(update: Update, context: BotContext) -> Stage:
     query = context.bot_data.communes.parse_query(text[:80])
     found, close = query.result.exact, query.result.close
     if query.kind != "empty":
-        await context.bot_data.counters.increment(Metric.REFERRAL, query.kind)
+        await context.counters.increment(Metric.REFERRAL, query.kind)
     if len(found) == 1:
         return await results_for(update, context, found[0])
     if found or close:
@@ -192,6 +193,7 @@ async def by_commune(update: Update, context: BotContext) -> Stage:
 async def results_for(update: Update, context: BotContext, commune: Commune) -> Stage:
     """The best permanences for a commune."""
     directory = context.bot_data.directory
+    await count_territory(context, commune)
     matches = directory.best(insee=commune.insee) if directory else []
     return await show_results(update, context, matches, commune.name)
 
@@ -241,6 +243,20 @@ async def send_place(context: BotContext, chat_id: int, match: Match) -> None:
         )
         context.session.remember_message(venue.message_id)
     await send(context, chat_id, permanence_text(context, match, info))
+
+
+async def count_territory(context: BotContext, commune: Commune | None) -> None:
+    """Count the commune once per journey, only if it belongs to the configured territory
+    (never finer than the commune, and "outside" for everything else)."""
+    journey = context.session.journey
+    territory = context.bot_data.territory
+    if journey.territory_counted or not territory:
+        return
+    journey.territory_counted = True
+    inside = commune is not None and commune.insee in territory
+    await context.counters.increment(
+        Metric.TERRITORY, commune.insee if commune and inside else "outside"
+    )
 
 
 async def search_again(update: Update, context: BotContext) -> Stage:

@@ -121,7 +121,7 @@ async def count_answers(context: BotContext) -> None:
     if journey.answers_counted:
         return
     journey.answers_counted = True
-    counters = context.bot_data.counters
+    counters = context.counters
     domain = journey.domain or ""
     await counters.increment(Metric.SPEAKER, journey.speaker or "")
     await counters.increment(Metric.DOMAIN, domain)

@@ -13,6 +13,7 @@ from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.counters import Metric
 from bot.i18n import N_
+from bot.outreach import PRACTICE
 from bot.states import Stage
 from handlers.flow import go, screen
 from handlers.ui import Row, Screen, esc, resume_row, sources_line
@@ -29,6 +30,10 @@ HONESTY = N_(
     "Telegram n'est pas une messagerie secrète. À la fin, vous pourrez effacer cette "
     "conversation pour réduire les traces."
 )
+PRACTICE_BANNER = N_(
+    "🎓 Mode entraînement : le parcours est le même, mais rien n'est compté. "
+    "Pour une vraie personne, envoyez /start."
+)
 WHAT_IS = N_("Qu'est-ce qu'une discrimination ?")
 EMERGENCY_TITLE = N_("🚨 Numéros d'urgence, gratuits")
 DANGER = N_("En danger maintenant ? Appelez le 17 ou le 112.")
@@ -39,6 +44,8 @@ def welcome_screen(context: BotContext) -> Screen:
     """The promise and the first choices."""
     _ = context._
     text = "\n\n".join(esc(_(p)) for p in (WELCOME, PROMISE, HONESTY, DANGER))
+    if context.session.practice:
+        text = f"<b>{esc(_(PRACTICE_BANNER))}</b>\n\n{text}"
     rows: list[Row] = [
         [(_(N_("▶️ Commencer")), Button(Action.BEGIN))],
         [(_(WHAT_IS), Button(Action.INFO, "what_is_0"))],
@@ -54,13 +61,14 @@ async def start(update: Update, context: BotContext) -> Stage:
     session = context.session
     session.new_journey()
     session.language = context.language
-    counters = context.bot_data.counters
+    payload = context.args[0] if context.args else None
+    if payload == PRACTICE or (update.message and update.message.text == "/entrainement"):
+        session.practice = True
+    counters = context.counters  # counts nothing in practice mode
     await counters.increment(Metric.LANGUAGE, session.language)
     if not session.source_counted:
         session.source_counted = True
-        # Outreach codes are matched against a known list in a later version; until then a
-        # payload is never stored verbatim.
-        await counters.increment(Metric.SOURCE, "unknown" if context.args else "direct")
+        await counters.increment(Metric.SOURCE, context.bot_data.sources.count_as(payload))
     new = update.callback_query is None or update.callback_query.message is None
     return await go(update, context, Stage.WELCOME, new=new)
 

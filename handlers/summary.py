@@ -18,6 +18,7 @@ from bot.i18n import N_, SOURCE_LANGUAGE
 from bot.states import Stage
 from bot.summary import build_summary
 from handlers.flow import count_step, go, screen
+from handlers.start import PRACTICE_BANNER
 from handlers.ui import Row, Screen, ack, drop_panel_buttons, esc, send, show
 
 ERASE_HINT = N_(
@@ -60,6 +61,8 @@ async def send_summary(update: Update, context: BotContext) -> Stage:
     await drop_panel_buttons(context, chat.id)
     # The summary also takes away the location keyboard of the referral step.
     summary = build_summary(content, journey, context.t, today)
+    if context.session.practice:
+        summary = f"<b>{esc(context._(PRACTICE_BANNER))}</b>\n\n{summary}"
     await send(context, chat.id, summary, ReplyKeyboardRemove())
     if context.t.language.split("@")[0] != SOURCE_LANGUAGE:
         french = context.bot_data.catalogs.translator(SOURCE_LANGUAGE)
@@ -76,6 +79,6 @@ async def useful(update: Update, context: BotContext) -> None:
         return
     if journey.useful is None:
         journey.useful = button.value
-        await context.bot_data.counters.increment(Metric.USEFUL, button.value)
+        await context.counters.increment(Metric.USEFUL, button.value)
     await ack(update, context, context._(N_("Merci !")))
     await show(update, context, end_screen(context))

@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from bot.app import BotApplication, build_application, start_polling, stop_polling
 from bot.botapi_double import BotApiDouble
 from bot.directory.store import install_sample
+from bot.i18n import Catalogs
 from bot.settings import Settings, load_settings
 
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
 SAMPLE_PARTNERS = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_partners.yaml"
 
 
@@ -61,6 +65,22 @@ def make_settings(
             settings.directory_path, settings.directory_partner_types, settings.directory_api_url
         )
     return settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Compile the real .po catalogs to .mo, as ./dev does, so tests read real catalogs."""
+    for po in LOCALES.glob("*/LC_MESSAGES/messages.po"):
+        with po.open("rb") as source:
+            catalog = read_po(source)
+        with po.with_suffix(".mo").open("wb") as target:
+            write_mo(target, catalog)
+
+
+@pytest.fixture
+def catalogs(compiled_catalogs: None) -> Catalogs:
+    """The catalogs as the bot loads them."""
+    return Catalogs(LOCALES)
 
 
 @pytest.fixture

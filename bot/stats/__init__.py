@@ -1,0 +1,1 @@
+"""Anonymous figures for coordinators: periods, breakdowns, disclosure control, outputs."""
