@@ -13,6 +13,17 @@ from bot.deadlines import status
 from bot.i18n import N_, Translator
 from bot.session import Journey
 
+TITLE = N_("Résumé à garder ou à transférer")
+WHO = N_("Qui écrit :")
+WHERE = N_("Où :")
+WHY = N_("Raisons possibles :")
+WHEN = N_("Quand :")
+EVIDENCE = N_("Traces et preuves :")
+WORDS = N_("En quelques mots :")
+DEADLINES = N_("Délais à connaître :")
+HELP = N_("Pour être aidé(e) gratuitement :")
+NEAREST = N_("Permanence proposée :")
+
 
 def _e(text: str) -> str:
     return html.escape(text, quote=False)
@@ -44,33 +55,33 @@ def build_summary(content: Content, journey: Journey, t: Translator, today: date
         _(e.label) for e in content.evidence_kinds if e.id in journey.evidence
     ) or _(N_("non précisé"))
     lines = [
-        f"<b>{_e(_(N_('Résumé à garder ou à transférer')))}</b>",
+        f"<b>{_e(_(TITLE))}</b>",
         _e(
             _(N_("Préparé le %(date)s avec le service d'orientation contre les discriminations."))
             % {"date": format_date(today, format="long", locale=t.locale)}
         ),
         "",
-        f"<b>{_e(_(N_('Qui écrit :')))}</b> {_e(label(content.speakers, journey.speaker))}",
-        f"<b>{_e(_(N_('Où :')))}</b> {_e(where)}",
-        f"<b>{_e(_(N_('Raisons possibles :')))}</b> {_e(reasons)}",
-        f"<b>{_e(_(N_('Quand :')))}</b> {_e(label(content.timings, journey.timing))}",
-        f"<b>{_e(_(N_('Traces et preuves :')))}</b> {_e(evidence)}",
+        f"<b>{_e(_(WHO))}</b> {_e(label(content.speakers, journey.speaker))}",
+        f"<b>{_e(_(WHERE))}</b> {_e(where)}",
+        f"<b>{_e(_(WHY))}</b> {_e(reasons)}",
+        f"<b>{_e(_(WHEN))}</b> {_e(label(content.timings, journey.timing))}",
+        f"<b>{_e(_(EVIDENCE))}</b> {_e(evidence)}",
     ]
     if journey.narrative:
-        lines += ["", f"<b>{_e(_(N_('En quelques mots :')))}</b>", f"« {_e(journey.narrative)} »"]
+        lines += ["", f"<b>{_e(_(WORDS))}</b>", f"« {_e(journey.narrative)} »"]
     timing = next((x for x in content.timings if x.id == journey.timing), None)
     answers = journey.answers()
     deadlines = [p for p in content.deadlines if p.years and p.applies(answers)]
     if deadlines:
-        lines += ["", f"<b>{_e(_(N_('Délais à connaître :')))}</b>"]
+        lines += ["", f"<b>{_e(_(DEADLINES))}</b>"]
         for passage in deadlines:
             mark = {"open": "•", "close": "⚠️", "maybe_past": "⚠️"}[
                 status(timing, passage.years or 0)
             ]
             lines.append(f"{mark} {_e(_(passage.title))}")
         lines.append(_e(_(N_("Contacter le Défenseur des droits n'arrête pas ces délais."))))
-    lines += ["", f"<b>{_e(_(N_('Pour être aidé(e) gratuitement :')))}</b>"]
+    lines += ["", f"<b>{_e(_(HELP))}</b>"]
     if journey.nearest:
-        lines.append(f"• {_e(_(N_('Permanence proposée :')))} {_e(iso(journey.nearest))}")
+        lines.append(f"• {_e(_(NEAREST))} {_e(iso(journey.nearest))}")
     lines += [f"• {_e(_(c.title))} : {_e(iso(c.reach))}" for c in content.remote_channels]
     return "\n".join(lines)

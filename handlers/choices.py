@@ -11,10 +11,15 @@ from bot.i18n import N_
 from handlers.ui import Row, Screen, esc, footer
 
 
-def _question(context: BotContext, question: str, hint: str) -> str:
+def _question(context: BotContext, question: str, hint: str, options: Sequence[Option] = ()) -> str:
+    """The question in bold, its hint, and each option's explanation when it has one."""
+    _ = context._
     text = f"<b>{esc(question)}</b>"
     if hint:
         text += f"\n\n{esc(hint)}"
+    explained = [f"• <i>{esc(_(o.label))}</i> : {esc(_(o.hint))}" for o in options if o.hint]
+    if explained:
+        text += "\n\n" + "\n".join(explained)
     return text
 
 
@@ -26,12 +31,13 @@ def single_choice(
     *,
     hint: str = "",
     back: bool = True,
+    explain: bool = True,
 ) -> Screen:
     """One button per option; pressing one answers the question."""
     _ = context._
     rows: list[Row] = [[(_(o.label), Button(action, o.id))] for o in options]
     rows.append(footer(context, back=back))
-    return Screen(_question(context, question, hint), rows)
+    return Screen(_question(context, question, hint, options if explain else ()), rows)
 
 
 def multi_choice(
@@ -42,6 +48,8 @@ def multi_choice(
     selected: Collection[str],
     *,
     hint: str = "",
+    explain: bool = True,
+    extra: Row | None = None,
 ) -> Screen:
     """Toggle buttons (✅ when chosen) and a "Valider" button."""
     _ = context._
@@ -56,8 +64,10 @@ def multi_choice(
         else _(N_("Valider"))
     )
     rows.append([("➡️ " + done, Button(Action.DONE))])
+    if extra:
+        rows.append(extra)
     rows.append(footer(context))
-    return Screen(_question(context, question, hint), rows)
+    return Screen(_question(context, question, hint, options if explain else ()), rows)
 
 
 def choose_one(context: BotContext, fallback_id: str) -> str:

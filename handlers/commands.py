@@ -11,11 +11,14 @@ from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.i18n import N_, language_name
 from bot.states import Stage
+from handlers.criteria import criteria_details_screen
 from handlers.flow import back, go, redisplay
 from handlers.referral import channel_screen, remote_screen
 from handlers.start import emergency_screen, what_is_screen
 from handlers.ui import Row, Screen, ack, esc, resume_row, show
 
+HELP_TITLE = N_("❓ Aide")
+CHOOSE_LANGUAGE = N_("🌐 Choisissez votre langue")
 HELP_LINES = (
     N_("Répondez avec les boutons sous les messages."),
     N_("⬅️ Retour revient à la question d'avant ; vos réponses restent."),
@@ -34,7 +37,7 @@ def help_screen(context: BotContext) -> Screen:
     """How to use the bot, and the privacy reminder."""
     _ = context._
     lines = "\n".join(f"• {esc(_(line))}" for line in HELP_LINES)
-    text = f"<b>{esc(_(N_('❓ Aide')))}</b>\n\n{lines}\n\n{esc(_(HELP_PRIVACY))}"
+    text = f"<b>{esc(_(HELP_TITLE))}</b>\n\n{lines}\n\n{esc(_(HELP_PRIVACY))}"
     return Screen(text, [resume_row(context)])
 
 
@@ -51,7 +54,7 @@ def language_screen(context: BotContext) -> Screen:
         for code in context.bot_data.catalogs.languages
     ]
     rows.append(resume_row(context))
-    return Screen(f"<b>{esc(_(N_('🌐 Choisissez votre langue')))}</b>", rows)
+    return Screen(f"<b>{esc(_(CHOOSE_LANGUAGE))}</b>", rows)
 
 
 def _here(context: BotContext) -> Stage:
@@ -97,6 +100,8 @@ def info_screen(context: BotContext, value: str) -> Screen | None:
         return emergency_screen(context)
     if value == "remote":
         return remote_screen(context)
+    if value == "criteria":
+        return criteria_details_screen(context)
     if value.startswith("what_is_"):
         digits = value.removeprefix("what_is_")
         return what_is_screen(context, int(digits) if digits.isdigit() else 0)

@@ -7,6 +7,7 @@ gone through disclosure control; nothing here reads or shows a person.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from datetime import datetime
@@ -117,8 +118,9 @@ async def stats_button(update: Update, context: BotContext) -> None:
     elif not breakdown_id:
         await show(update, context, breakdown_screen(context, Period(period_id)))
     elif breakdown_id in {b.value for b in Breakdown}:
-        await ack(update, context)
+        # The button keeps its spinner while the figures are drawn (answered afterwards).
         await send_figures(context, update, Period(period_id), Breakdown(breakdown_id))
+        await ack(update, context)
     else:
         await ack(update, context)
     raise ApplicationHandlerStop
@@ -138,15 +140,15 @@ async def send_figures(
     table = figures(rows, breakdown, months, threshold(context))
     label = labeller(context).for_breakdown(breakdown)
     title = f"{_(BREAKDOWNS[breakdown])} — {_(PERIODS[period])}"
+    # Render everything first, then send the three together.
     text = table_text(table, label, title, _(TOTAL))
-    await context.bot.send_message(chat.id, text)
     note = _(HIDDEN_NOTE) % {"n": table.threshold}
-    chart = chart_png(table, label, title, note)
-    await context.bot.send_photo(chat.id, InputFile(io.BytesIO(chart), filename="chiffres.png"))
+    chart = await asyncio.to_thread(chart_png, table, label, title, note)  # keep others served
+    sheet = csv_bytes(table, label)
     name = f"chiffres-{breakdown.value}-{period.value}.csv"
-    await context.bot.send_document(
-        chat.id, InputFile(io.BytesIO(csv_bytes(table, label)), filename=name)
-    )
+    await context.bot.send_message(chat.id, text)
+    await context.bot.send_photo(chat.id, InputFile(io.BytesIO(chart), filename="chiffres.png"))
+    await context.bot.send_document(chat.id, InputFile(io.BytesIO(sheet), filename=name))
     log.info("figures sent: %s, %s, %d hidden", breakdown.value, period.value, table.hidden)
 
 

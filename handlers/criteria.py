@@ -15,7 +15,10 @@ from bot.i18n import N_
 from bot.states import Stage
 from handlers.choices import choose_one, multi_choice, toggle
 from handlers.flow import go, screen
-from handlers.ui import Screen, ack, show
+from handlers.ui import Row, Screen, ack, esc, resume_row, show
+
+DETAILS = N_("ℹ️ Que veut dire chaque raison ?")
+DETAILS_TITLE = N_("Les raisons que la loi protège")
 
 
 @screen(Stage.CRITERIA)
@@ -30,7 +33,29 @@ def criteria_screen(context: BotContext) -> Screen:
     )
     hint = _(N_("Plusieurs réponses possibles. Appuyez sur chaque raison, puis sur « Valider »."))
     groups = context.bot_data.content.criterion_groups
-    return multi_choice(context, question, groups, Action.CRITERION, journey.criteria, hint=hint)
+    details: Row = [(_(DETAILS), Button(Action.INFO, "criteria"))]
+    return multi_choice(
+        context,
+        question,
+        groups,
+        Action.CRITERION,
+        journey.criteria,
+        hint=hint,
+        explain=False,
+        extra=details,
+    )
+
+
+def criteria_details_screen(context: BotContext) -> Screen:
+    """What each group of reasons covers, in the law's terms."""
+    _ = context._
+    lines = [f"<b>{esc(_(DETAILS_TITLE))}</b>"]
+    lines += [
+        f"• <b>{esc(_(g.label))}</b> : {esc(_(g.hint))}"
+        for g in context.bot_data.content.criterion_groups
+        if g.hint
+    ]
+    return Screen("\n".join(lines), [resume_row(context)])
 
 
 def _not_legal(context: BotContext) -> set[str]:

@@ -15,6 +15,9 @@ from bot.directory.partners import Partner
 from bot.i18n import N_
 from handlers.ui import esc, ltr
 
+HOURS = N_("Horaires :")
+PARTNER = N_("🤝 Partenaire local")
+SOURCE = N_("Source :")
 TODAY = N_("aujourd'hui")
 SAMPLE_WARNING = N_("⚠️ DONNÉES D'EXEMPLE : ce lieu est fictif, ne vous y rendez pas.")
 
@@ -80,7 +83,7 @@ def permanence_text(context: BotContext, match: Match, info: DirectoryInfo) -> s
     if why := distance_line(context, match):
         lines += ["", why]
     if place.hours:
-        lines += ["", f"🕘 {esc(_(N_('Horaires :')))}", *hours_lines(context, place.hours, today)]
+        lines += ["", f"🕘 {esc(_(HOURS))}", *hours_lines(context, place.hours, today)]
     lines += [esc(note) for note in place.hours_notes]
     if place.appointment:
         lines.append(f"📅 {esc(place.appointment)}")
@@ -103,7 +106,7 @@ def partner_text(context: BotContext, partner: Partner, sample: bool) -> str:
     """A local partner from the coordinators' file, with its source."""
     _ = context._
     lines = [esc(_(SAMPLE_WARNING))] if sample else []
-    lines.append(f"<i>{esc(_(N_('🤝 Partenaire local')))}</i>")
+    lines.append(f"<i>{esc(_(PARTNER))}</i>")
     lines += [
         f"<b>{esc(ltr(context, partner.name))}</b>",
         esc(ltr(context, partner.address)),
@@ -113,5 +116,5 @@ def partner_text(context: BotContext, partner: Partner, sample: bool) -> str:
         lines.append(f"📅 {esc(partner.note)}")
     if partner.url:
         lines.append(f"🌐 {esc(partner.url)}")
-    lines.append(f"<i>{esc(_(N_('Source :')))} {esc(partner.source)}</i>")
+    lines.append(f"<i>{esc(_(SOURCE))} {esc(partner.source)}</i>")
     return "\n".join(lines)

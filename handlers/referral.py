@@ -36,6 +36,7 @@ from handlers.ui import (
 )
 
 NEAREST_TOWN_HALL_KM = 15.0  # beyond, a shared location is not placed in a commune
+REMOTE_TITLE = N_("☎️ À distance, gratuitement")
 TITLE = N_("📍 Trouver de l'aide")
 INTRO_REMOTE = N_("Le Défenseur des droits est gratuit. Vous pouvez le joindre à distance :")
 ASK_PLACE = N_(
@@ -107,9 +108,7 @@ def referral_screen(context: BotContext) -> Screen:
 def remote_screen(context: BotContext) -> Screen:
     """The remote channels over the panel, with their details buttons."""
     _ = context._
-    text = (
-        f"<b>{esc(_(N_('☎️ À distance, gratuitement')))}</b>\n\n{remote_text(context, INTRO_REMOTE)}"
-    )
+    text = f"<b>{esc(_(REMOTE_TITLE))}</b>\n\n{remote_text(context, INTRO_REMOTE)}"
     return Screen(text, [*channel_rows(context), resume_row(context)])
 
 

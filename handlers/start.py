@@ -62,8 +62,9 @@ async def start(update: Update, context: BotContext) -> Stage:
     session.new_journey()
     session.language = context.language
     payload = context.args[0] if context.args else None
-    if payload == PRACTICE or (update.message and update.message.text == "/entrainement"):
-        session.practice = True
+    if update.message is not None:  # a typed /start or /entrainement chooses the mode;
+        text = update.message.text or ""  # "Recommencer" keeps the current one
+        session.practice = payload == PRACTICE or text.startswith("/entrainement")
     counters = context.counters  # counts nothing in practice mode
     await counters.increment(Metric.LANGUAGE, session.language)
     if not session.source_counted:

@@ -21,6 +21,7 @@ from handlers.flow import count_step, go, screen
 from handlers.start import PRACTICE_BANNER
 from handlers.ui import Row, Screen, ack, drop_panel_buttons, esc, send, show
 
+AND_NOW = N_("Et maintenant ?")
 ERASE_HINT = N_(
     "Pour réduire les traces, effacez cette conversation quand vous avez gardé le résumé."
 )
@@ -32,7 +33,7 @@ def end_screen(context: BotContext) -> Screen:
     """Was it useful, erase, start again."""
     _ = context._
     journey = context.session.journey
-    parts = [f"<b>{esc(_(N_('Et maintenant ?')))}</b>"]
+    parts = [f"<b>{esc(_(AND_NOW))}</b>"]
     rows: list[Row] = []
     if journey.useful is None:
         parts.append(esc(_(N_("Ce service vous a-t-il été utile ? (réponse anonyme)"))))

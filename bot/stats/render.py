@@ -103,36 +103,34 @@ def json_text(figures: Figures, label: Label) -> str:
 
 
 def chart_png(figures: Figures, label: Label, title: str, hidden_note: str) -> bytes:
-    """A horizontal bar chart of the shown figures (hidden ones listed, not drawn)."""
-    import matplotlib  # noqa: PLC0415 - heavy, only for coordinators
+    """A horizontal bar chart of the figures; hidden ones are grey bars marked "< 11".
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot  # noqa: PLC0415
+    Uses matplotlib's object API with the Agg canvas (no pyplot, no global state), so it
+    can run in a worker thread while the bot keeps answering.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415 - heavy
+    from matplotlib.figure import Figure  # noqa: PLC0415
 
     cells = figures.column_totals or figures.cells
     dimension = 1 if figures.column_totals else 0
     names = [" / ".join(label(i + dimension, k) for i, k in enumerate(c.key)) for c in cells]
     values = [c.value or 0 for c in cells]
-    figure, axes = pyplot.subplots(figsize=(8, 0.45 * max(3, len(cells)) + 1.2), dpi=110)
-    try:
-        bars = axes.barh(names[::-1], values[::-1], color="#2f5597")
-        for bar, cell in zip(bars, cells[::-1], strict=True):
-            if cell.value is None:
-                bar.set_color("#cccccc")
-                axes.text(
-                    0.2,
-                    bar.get_y() + bar.get_height() / 2,
-                    f"< {figures.threshold}",
-                    va="center",
-                    fontsize=8,
-                )
-        axes.set_title(title, fontsize=11)
-        axes.spines[["top", "right"]].set_visible(False)
-        if figures.hidden:
-            figure.text(0.01, 0.01, hidden_note, fontsize=7, color="#555555")
-        figure.tight_layout(rect=(0, 0.03, 1, 1))
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-    finally:
-        pyplot.close(figure)
+    height = 0.45 * max(3, len(cells)) + 1.2
+    figure = Figure(figsize=(8, height), dpi=110)
+    # Fixed margins (a layout engine warns on tiny tables): labels get the left 40 %.
+    figure.subplots_adjust(left=0.4, right=0.96, top=1 - 0.5 / height, bottom=0.6 / height)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    bars = axes.barh(names[::-1], values[::-1], color="#2f5597")
+    for bar, cell in zip(bars, cells[::-1], strict=True):
+        if cell.value is None:
+            bar.set_color("#cccccc")
+            middle = bar.get_y() + bar.get_height() / 2
+            axes.text(0.2, middle, f"< {figures.threshold}", va="center", fontsize=8)
+    axes.set_title(title, fontsize=11)
+    axes.spines[["top", "right"]].set_visible(False)
+    if figures.hidden:
+        figure.text(0.01, 0.1 / height, hidden_note, fontsize=7, color="#555555")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
     return buffer.getvalue()
