@@ -8,7 +8,7 @@ import warnings
 from datetime import time, timedelta
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
@@ -38,6 +38,10 @@ COMMANDS = (
     ("effacer", N_("Effacer la conversation")),
 )
 DIRECTORY_CHECK_SECONDS = 300
+STAFF_COMMANDS = (
+    ("stats", N_("Chiffres anonymes (coordination)")),
+    ("lien", N_("Lien et code QR d'une source")),
+)
 ERROR_TEXT = N_("Désolé, un problème est survenu de notre côté. Réessayez, ou envoyez /start.")
 
 
@@ -131,7 +135,20 @@ async def _post_init(application: BotApplication) -> None:
             await application.bot.set_my_commands(commands, language_code=code)
         except TelegramError:
             log.warning("commands could not be published for one language")
+    await _publish_staff_commands(application)
     log.info("bot started: %d languages, schema ready", len(data.catalogs.languages))
+
+
+async def _publish_staff_commands(application: BotApplication) -> None:
+    """Coordinators see /stats and /lien in their own command menu, nobody else does."""
+    data = application.bot_data
+    t = data.catalogs.translator(data.settings.default_language)
+    commands = [BotCommand(name, t.gettext(text)) for name, text in (*COMMANDS, *STAFF_COMMANDS)]
+    for coordinator in data.settings.coordinator_ids:
+        try:
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(coordinator))
+        except TelegramError:
+            log.info("staff commands not published for one coordinator (no chat yet)")
 
 
 def territory_codes(settings: Settings, communes: Communes) -> frozenset[str]:
