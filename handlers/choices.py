@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+
+from telegram import Update
 
 from bot.callbacks import Action, Button
 from bot.content import Option
 from bot.context import BotContext
 from bot.i18n import N_
-from handlers.ui import Row, Screen, esc, footer
+from handlers.ui import Row, Screen, ack, esc, footer
 
 
 def _question(context: BotContext, question: str, hint: str, options: Sequence[Option] = ()) -> str:
@@ -68,6 +70,16 @@ def multi_choice(
         rows.append(extra)
     rows.append(footer(context))
     return Screen(_question(context, question, hint, options if explain else ()), rows)
+
+
+async def chosen(update: Update, context: BotContext, options: Iterable[Option]) -> str | None:
+    """The id a pressed button chose among these options; None (and the press answered)
+    for anything else: an old button of another question, or forged data."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    if button is not None and button.value in {o.id for o in options}:
+        return button.value
+    await ack(update, context)
+    return None
 
 
 def choose_one(context: BotContext, fallback_id: str) -> str:

@@ -13,7 +13,7 @@ from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.choices import choose_one, multi_choice, toggle
+from handlers.choices import choose_one, chosen, multi_choice, toggle
 from handlers.flow import go, screen
 from handlers.ui import Row, Screen, ack, esc, resume_row, show
 
@@ -64,12 +64,10 @@ def _not_legal(context: BotContext) -> set[str]:
 
 async def toggle_criterion(update: Update, context: BotContext) -> None:
     """Tick or untick one group; the message is edited in place."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    ids = {g.id for g in context.bot_data.content.criterion_groups}
-    if button is None or button.value not in ids:
-        await ack(update, context)
+    group = await chosen(update, context, context.bot_data.content.criterion_groups)
+    if group is None:
         return
-    toggle(context.session.journey.criteria, button.value, _not_legal(context))
+    toggle(context.session.journey.criteria, group, _not_legal(context))
     await show(update, context, criteria_screen(context))
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Action
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.choices import choose_one, multi_choice, toggle
+from handlers.choices import choose_one, chosen, multi_choice, toggle
 from handlers.flow import go, screen
 from handlers.ui import Screen, ack, show
 
@@ -35,12 +35,10 @@ def evidence_screen(context: BotContext) -> Screen:
 
 async def toggle_evidence(update: Update, context: BotContext) -> None:
     """Tick or untick one kind; the message is edited in place."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    ids = {e.id for e in context.bot_data.content.evidence_kinds}
-    if button is None or button.value not in ids:
-        await ack(update, context)
+    kind = await chosen(update, context, context.bot_data.content.evidence_kinds)
+    if kind is None:
         return
-    toggle(context.session.journey.evidence, button.value, {NOTHING})
+    toggle(context.session.journey.evidence, kind, {NOTHING})
     await show(update, context, evidence_screen(context))
 
 

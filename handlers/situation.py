@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Action
 from bot.content import Option
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.choices import single_choice
+from handlers.choices import chosen, single_choice
 from handlers.flow import go, screen
-from handlers.ui import Screen, ack
+from handlers.ui import Screen
 
 OTHER_SITUATION = Option(id="unsure", label=N_("Autre, ou je ne sais pas"))
 
@@ -44,10 +44,9 @@ def situation_screen(context: BotContext) -> Screen:
 
 async def choose_domain(update: Update, context: BotContext) -> Stage | None:
     """Record the domain; ask the situation when the domain has any."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    domain = context.bot_data.content.domain(button.value if button else None)
+    content = context.bot_data.content
+    domain = content.domain(await chosen(update, context, content.domains))
     if domain is None:
-        await ack(update, context)
         return None
     journey = context.session.journey
     if journey.domain != domain.id:
@@ -60,11 +59,10 @@ async def choose_domain(update: Update, context: BotContext) -> Stage | None:
 
 async def choose_situation(update: Update, context: BotContext) -> Stage | None:
     """Record the situation, then ask why."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
     domain = context.bot_data.content.domain(context.session.journey.domain)
-    ids = {s.id for s in domain.situations} | {OTHER_SITUATION.id} if domain else set()
-    if button is None or button.value not in ids:
-        await ack(update, context)
+    options = (*domain.situations, OTHER_SITUATION) if domain else ()
+    situation = await chosen(update, context, options)
+    if situation is None:
         return None
-    context.session.journey.situation = button.value
+    context.session.journey.situation = situation
     return await go(update, context, Stage.CRITERIA)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Action
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.choices import single_choice
+from handlers.choices import chosen, single_choice
 from handlers.flow import go, screen
-from handlers.ui import Screen, ack
+from handlers.ui import Screen
 
 
 @screen(Stage.SPEAKER)
@@ -32,10 +32,8 @@ def speaker_screen(context: BotContext) -> Screen:
 
 async def choose_speaker(update: Update, context: BotContext) -> Stage | None:
     """Record the speaker, then ask where it happened."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    ids = {s.id for s in context.bot_data.content.speakers}
-    if button is None or button.value not in ids:
-        await ack(update, context)
+    speaker = await chosen(update, context, context.bot_data.content.speakers)
+    if speaker is None:
         return None
-    context.session.journey.speaker = button.value
+    context.session.journey.speaker = speaker
     return await go(update, context, Stage.DOMAIN)

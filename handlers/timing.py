@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Action
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
-from handlers.choices import single_choice
+from handlers.choices import chosen, single_choice
 from handlers.flow import go, screen
-from handlers.ui import Screen, ack
+from handlers.ui import Screen
 
 
 @screen(Stage.WHEN)
@@ -31,10 +31,8 @@ def timing_screen(context: BotContext) -> Screen:
 
 async def choose_timing(update: Update, context: BotContext) -> Stage | None:
     """Record when, then ask about evidence."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    ids = {t.id for t in context.bot_data.content.timings}
-    if button is None or button.value not in ids:
-        await ack(update, context)
+    timing = await chosen(update, context, context.bot_data.content.timings)
+    if timing is None:
         return None
-    context.session.journey.timing = button.value
+    context.session.journey.timing = timing
     return await go(update, context, Stage.EVIDENCE)
