@@ -24,6 +24,7 @@ from bot.directory.store import load as load_directory
 from bot.i18n import N_, Catalogs
 from bot.outreach import load_sources
 from bot.settings import Settings
+from bot.update_processor import PerChatUpdateProcessor
 from handlers.coordinator import monthly_digest
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .concurrent_updates(_update_processor())
+        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates=256))
         .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -94,12 +95,6 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
     )
     application.add_error_handler(_on_error)
     return application
-
-
-def _update_processor() -> Any:
-    from bot.update_processor import PerChatUpdateProcessor  # noqa: PLC0415
-
-    return PerChatUpdateProcessor(max_concurrent_updates=256)
 
 
 async def _post_init(application: BotApplication) -> None:

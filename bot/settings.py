@@ -17,6 +17,17 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
 
+def _comma_list(value: object, pattern: str, message: str) -> object:
+    """A comma-separated setting as a tuple of trimmed, upper-cased items each matching
+    `pattern` ("2a" is Corse-du-Sud's "2A"); values that are not text pass through."""
+    if not isinstance(value, str):
+        return value
+    parts = tuple(p.strip().upper() for p in value.split(",") if p.strip())
+    if not all(re.fullmatch(pattern, p) for p in parts):
+        raise ValueError(message)
+    return parts
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line for the operator."""
 
@@ -73,42 +84,33 @@ class Settings(BaseSettings):
     @field_validator("coordinator_ids", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            parts = [p.strip() for p in value.split(",") if p.strip()]
-            if not all(re.fullmatch(r"\d{1,20}", p) for p in parts):
-                raise ValueError("must be Telegram user ids (numbers) separated by commas")
-            return tuple(int(p) for p in parts)
-        return value
+        parts = _comma_list(
+            value, r"\d{1,20}", "must be Telegram user ids (numbers) separated by commas"
+        )
+        return tuple(int(p) for p in parts) if isinstance(parts, tuple) else parts
 
     @field_validator("directory_partner_types", mode="before")
     @classmethod
     def _types(cls, value: object) -> object:
-        if isinstance(value, str):
-            parts = tuple(p.strip() for p in value.split(",") if p.strip())
-            if not all(re.fullmatch(r"[a-z_]{2,40}", p) for p in parts):
-                raise ValueError("must be DILA service types such as mjd,cidf,adil")
-            return parts
-        return value
+        parts = _comma_list(
+            value, r"[A-Z_]{2,40}", "must be DILA service types such as mjd,cidf,adil"
+        )
+        return tuple(p.lower() for p in parts) if isinstance(parts, tuple) else parts
 
     @field_validator("directory_departements", mode="before")
     @classmethod
     def _departements(cls, value: object) -> object:
-        if isinstance(value, str):
-            parts = tuple(p.strip().upper() for p in value.split(",") if p.strip())
-            if not parts or not all(re.fullmatch(r"\d{2}|2[AB]|97\d", p) for p in parts):
-                raise ValueError("must be département codes such as 59,62")
-            return parts
-        return value
+        parts = _comma_list(value, r"\d{2}|2[AB]|97\d", "must be département codes such as 59,62")
+        if parts == ():
+            raise ValueError("must be département codes such as 59,62")
+        return parts
 
     @field_validator("territory_communes", mode="before")
     @classmethod
     def _communes(cls, value: object) -> object:
-        if isinstance(value, str):
-            parts = tuple(p.strip().upper() for p in value.split(",") if p.strip())
-            if not all(re.fullmatch(r"\d[0-9AB]\d{3}", p) for p in parts):
-                raise ValueError("must be INSEE commune codes such as 59606,59014")
-            return parts
-        return value
+        return _comma_list(
+            value, r"\d[0-9AB]\d{3}", "must be INSEE commune codes such as 59606,59014"
+        )
 
     @field_validator("territory_epci")
     @classmethod

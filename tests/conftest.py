@@ -4,6 +4,7 @@ factory as production, real SQLite files and the real catalogs."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,13 @@ def settings(tmp_path: Path, double: BotApiDouble) -> Settings:
 @pytest.fixture
 async def bot(double: BotApiDouble, settings: Settings) -> AsyncIterator[RunningBot]:
     """The bot, running for the test."""
+    async with running_bot(double, settings) as running:
+        yield running
+
+
+@asynccontextmanager
+async def running_bot(double: BotApiDouble, settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot polling the double with these settings until the block ends."""
     running = RunningBot(double, settings)
     await running.start()
     try:

@@ -18,7 +18,7 @@ import pytest
 from bot.botapi_double import BotApiDouble, Person
 from bot.settings import Settings
 from handlers.coordinator import monthly_digest
-from tests.conftest import RunningBot, make_settings
+from tests.conftest import RunningBot, make_settings, running_bot
 from tests.support import walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +41,8 @@ def staff_settings(tmp_path: Path, double: BotApiDouble) -> Settings:
 @pytest.fixture
 async def staff_bot(double: BotApiDouble, staff_settings: Settings) -> AsyncIterator[RunningBot]:
     """The bot with a coordinator configured."""
-    running = RunningBot(double, staff_settings)
-    await running.start()
-    try:
+    async with running_bot(double, staff_settings) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 def counts(settings: Settings) -> dict[tuple[str, str, str], int]:
@@ -56,13 +52,11 @@ def counts(settings: Settings) -> dict[tuple[str, str, str], int]:
         return {(m, a, b): n for m, a, b, n in rows}
 
 
-async def journeys(double: BotApiDouble, first_id: int, number: int, payload: str = "") -> None:
+async def journeys(double: BotApiDouble, first_id: int, number: int) -> None:
     """Several residents answer up to the rights, then give a commune."""
     people: list[Person] = [double.person(first_id + i) for i in range(number)]
     for person in people:
         await walk(person, "narrative")
-        if payload:
-            pass
         await person.press("Passer cette étape ➡️")
         await person.press("📍 Trouver de l'aide ➡️")
         await person.send("Anzin")

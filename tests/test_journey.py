@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.botapi_double import BotApiDouble
-from tests.conftest import RunningBot, make_settings
+from tests.conftest import RunningBot, make_settings, running_bot
 from tests.support import (
     BACK,
     ERASE,
@@ -251,9 +251,7 @@ async def test_forged_callback_data_reveals_nothing(bot: RunningBot, double: Bot
 
 async def test_expiry_forgets_the_answers(double: BotApiDouble, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, double, conversation_timeout_minutes=0.02)
-    running = RunningBot(double, settings)
-    await running.start()
-    try:
+    async with running_bot(double, settings):
         person = double.person(2014)
         await walk(person, "when")
         old = panel(person)
@@ -265,8 +263,6 @@ async def test_expiry_forgets_the_answers(double: BotApiDouble, tmp_path: Path) 
         shown = await person.press_data(data, message=old)
         assert any("a expiré" in m.text for m in shown)
         assert person.callback_answers[-1] == "Cette conversation a expiré."
-    finally:
-        await running.stop()
 
 
 def panel_or_none(person: object) -> object:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.botapi_double import BotApiDouble, Person
-from tests.conftest import RunningBot, make_settings
+from tests.conftest import RunningBot, make_settings, running_bot
 from tests.support import FIND_HELP, SKIP, SUMMARY, labels, panel, walk
 
 
@@ -106,13 +106,9 @@ async def test_without_directory_the_remote_channels_come_at_once(
     double: BotApiDouble, tmp_path: Path
 ) -> None:
     settings = make_settings(tmp_path, double, with_directory=False)
-    running = RunningBot(double, settings)
-    await running.start()
-    try:
+    async with running_bot(double, settings):
         person = double.person(4007)
         await to_referral(person)
         assert "3928" in panel(person).text
         assert "Libre réponse 71120" in panel(person).text
         assert person.reply_keyboard is None
-    finally:
-        await running.stop()

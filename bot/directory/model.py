@@ -133,10 +133,6 @@ class Directory:
                         best = (far, code)
         return best[1] if best else None
 
-    def kinds(self) -> set[str]:
-        """The types of service present."""
-        return set(self._by_kind)
-
     def best(
         self,
         *,
