@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any
 
@@ -209,8 +210,18 @@ async def _on_error(update: object, context: BotContext) -> None:
         log.info("the error notice could not be sent")
 
 
-async def start_polling(application: BotApplication, poll_timeout: int = 1) -> None:
-    """Start as `run_polling` would, inside a running event loop (demo and tests)."""
+async def start_polling(
+    application: BotApplication,
+    poll_timeout: int = 1,
+    on_done: Callable[[object], None] | None = None,
+) -> None:
+    """Start as `run_polling` would, inside a running event loop (demo and tests).
+
+    `on_done` is told when each update is finished: the Bot API double's persons wait for
+    exactly that (`BotApiDouble.processing_hook`)."""
+    processor = application.update_processor
+    if on_done is not None and isinstance(processor, PerChatUpdateProcessor):
+        processor.on_done = on_done
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)

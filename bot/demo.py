@@ -120,7 +120,7 @@ async def demo(settings: Settings, ask: Ask, say: Say) -> None:
                 update={"telegram_api_base_url": double.base_url}
             )
             application = build_application(demo_settings, token=double.token)
-            await start_polling(application)
+            await start_polling(application, on_done=double.processing_hook())
             try:
                 person = double.person(
                     1, first_name="Démo", language_code=settings.default_language

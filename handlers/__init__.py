@@ -43,6 +43,7 @@ from handlers import (
     summary,
     timing,
 )
+from handlers.conversation import JourneyConversation
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 PRIVATE = filters.ChatType.PRIVATE
@@ -55,11 +56,12 @@ def on(callback: Callback, *actions: Action) -> CallbackQueryHandler[BotContext,
 
 
 def command(name: str, callback: Callback) -> CommandHandler[BotContext, Any]:
-    """A command in a private chat."""
-    return CommandHandler(name, callback, filters=PRIVATE)
+    """A command in a new message of a private chat (an old message edited into a command
+    is never carried out: the bot says it does not read edited messages)."""
+    return CommandHandler(name, callback, filters=NEW_MESSAGE)
 
 
-def journey(timeout: timedelta) -> ConversationHandler[BotContext]:
+def journey(timeout: timedelta) -> JourneyConversation:
     """The resident journey (steps 1–12 of docs/product.md, drawn in docs/journey.mmd)."""
     always: list[BaseHandler[Update, BotContext, Any]] = [
         command("start", start.start),
@@ -76,7 +78,7 @@ def journey(timeout: timedelta) -> ConversationHandler[BotContext]:
         on(commands.go_back, Action.BACK),
         on(commands.leave, Action.EXIT),
     ]
-    return ConversationHandler(
+    return JourneyConversation(
         name="journey",
         entry_points=[
             *always,
@@ -135,7 +137,7 @@ def register(
     application.add_handler(TypeHandler(Update, fallback.not_private), group=-3)
     application.add_handler(TypeHandler(Update, fallback.note_incoming), group=-2)
     # Coordinators' commands match only their ids: for anyone else they are unknown commands.
-    staff = PRIVATE & filters.User(user_id=list(coordinator_ids), allow_empty=False)
+    staff = NEW_MESSAGE & filters.User(user_id=list(coordinator_ids), allow_empty=False)
     application.add_handlers(
         [
             CommandHandler("stats", coordinator.stats_command, filters=staff),

@@ -33,7 +33,7 @@ class RunningBot:
     async def start(self) -> None:
         """Build a fresh Application and start polling."""
         self.application = build_application(self.settings, token=self.double.token)
-        await start_polling(self.application)
+        await start_polling(self.application, on_done=self.double.processing_hook())
 
     async def stop(self) -> None:
         """Stop polling and shut down (flushes and closes the counters)."""

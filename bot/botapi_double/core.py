@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.botapi_double.html_text import EntityParseError, parse_html, strip_text
@@ -64,6 +65,8 @@ class DoubleCore:
         self._updates_changed = asyncio.Event()
         self._poll_generation = 0
         self._closing = False
+        self.tracks_processing = False
+        self._in_flight: dict[int, PendingUpdate] = {}
 
     # --- bookkeeping -------------------------------------------------------------------------
 
@@ -79,8 +82,24 @@ class DoubleCore:
         """Queue an update for the next getUpdates and wake a waiting long poll."""
         pending = PendingUpdate(next(self._update_ids), update_type, payload)
         self.updates.append(pending)
+        if self.tracks_processing:
+            self._in_flight[pending.update_id] = pending
         self._wake_pollers()
         return pending
+
+    def processing_hook(self) -> Callable[[object], None]:
+        """What an in-process Application's update processor calls when it has finished an
+        update (`PerChatUpdateProcessor.on_done`): persons then wait for exactly that,
+        instead of for silence. Only the tests and the offline demo attach it."""
+        self.tracks_processing = True
+
+        def processed(update: object) -> None:
+            update_id = getattr(update, "update_id", None)
+            pending = self._in_flight.pop(update_id, None) if isinstance(update_id, int) else None
+            if pending is not None:
+                pending.processed.set()
+
+        return processed
 
     def new_query_id(self) -> str:
         return str(next(self._query_ids))
@@ -180,6 +199,9 @@ class DoubleCore:
             if id(update) not in kept:
                 update.dropped = not update.fetched.is_set()
                 update.fetched.set()
+                if update.dropped:
+                    self._in_flight.pop(update.update_id, None)
+                    update.processed.set()
         self.updates = keep
 
     async def get_updates(self, params: Params) -> list[JsonDict]:

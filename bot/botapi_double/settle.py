@@ -1,8 +1,11 @@
-"""Waiting until the bot has settled after a person's action.
+"""Waiting until the bot is done with a person's action.
 
-"Settled" means: the bot fetched the update, made at least one call about this chat, then
-made none for ``quiet`` seconds. Each chat has its own counters, so that several persons can
-act at the same time without their waits mixing up.
+When the Application runs in this process (tests, the offline demo), its update processor
+tells the double when it has finished each update (`DoubleCore.processing_hook`): the wait
+ends exactly then, whatever the machine's load, and every call the bot made about it has
+been answered by then. A bot in another process (`python -m bot run` against the double,
+the load benchmark) cannot say so; there "done" means it fetched the update, made at least
+one call about this chat, then made none for ``quiet`` seconds.
 """
 
 from __future__ import annotations
@@ -81,6 +84,20 @@ async def settle(
         if expect_reply:
             raise AssertionError(f"{what}: the update was dropped before the bot fetched it")
         return []
+    if core.tracks_processing:
+        try:
+            await asyncio.wait_for(pending.processed.wait(), max(deadline - time.monotonic(), 0))
+        except TimeoutError:
+            raise AssertionError(
+                f"{what}: the bot fetched the update but did not finish it within {limit:.1f}s; "
+                + _stall_report(core, chat, first_call)
+            ) from None
+        if expect_reply and chat.reaction_count == base_reactions:
+            raise AssertionError(
+                f"{what}: the bot finished the update without a call about this chat; "
+                + _stall_report(core, chat, first_call)
+            )
+        return _changes_since(chat, base_seq)
     if not expect_reply:
         await asyncio.sleep(quiet)
         return _changes_since(chat, base_seq)

@@ -162,6 +162,7 @@ class PendingUpdate:
     update_type: str
     payload: JsonDict
     fetched: asyncio.Event = field(default_factory=asyncio.Event)
+    processed: asyncio.Event = field(default_factory=asyncio.Event)
     dropped: bool = False
 
     def to_api(self) -> JsonDict:
