@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
@@ -27,6 +27,7 @@ from bot.outreach import load_sources
 from bot.settings import Settings
 from bot.update_processor import PerChatUpdateProcessor
 from handlers.coordinator import monthly_digest
+from handlers.fallback import forget_idle_sessions
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ COMMANDS = (
     ("effacer", N_("Effacer la conversation")),
 )
 DIRECTORY_CHECK_SECONDS = 300
+SESSION_SWEEP_SECONDS = 60
 STAFF_COMMANDS = (
     ("stats", N_("Chiffres anonymes (coordination)")),
     ("lien", N_("Lien et code QR d'une source")),
@@ -70,7 +72,7 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates=256))
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -112,6 +114,12 @@ async def _post_init(application: BotApplication) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _reload_directory, interval=DIRECTORY_CHECK_SECONDS, name="reload-directory"
+        )
+        timeout = settings.conversation_timeout_minutes * 60
+        application.job_queue.run_repeating(
+            forget_idle_sessions,
+            interval=min(SESSION_SWEEP_SECONDS, max(timeout / 2, 0.5)),
+            name="forget-idle-sessions",
         )
         if settings.coordinator_ids:
             application.job_queue.run_monthly(
@@ -189,8 +197,16 @@ async def _post_shutdown(application: BotApplication) -> None:
 
 
 async def _on_error(update: object, context: BotContext) -> None:
-    """Log the kind of error and where, never the update; tell the person kindly."""
+    """Log the kind of error and where, never the update; tell the person kindly.
+
+    The context here is a fresh one: whether the button was already answered is read from
+    the session, so the spinner stops and the apology is sent in every case."""
+    from handlers.ui import ack  # noqa: PLC0415 - handlers import this module's types
+
     error = context.error
+    if isinstance(error, Forbidden):  # the person blocked the bot, or left: nothing to say
+        log.info("a person can no longer be written to (%s)", type(error).__name__)
+        return
     where = ""
     if error is not None and error.__traceback__ is not None:
         frame = error.__traceback__
@@ -202,9 +218,8 @@ async def _on_error(update: object, context: BotContext) -> None:
         return
     if update.effective_chat.type != "private":
         return
+    await ack(update, context)
     try:
-        if update.callback_query is not None and not context.answered:
-            await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, context._(ERROR_TEXT))
     except TelegramError:
         log.info("the error notice could not be sent")

@@ -40,7 +40,7 @@ class BotData:
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]):
-    """CallbackContext with the person's translator and a callback-answered flag."""
+    """CallbackContext with the person's session, services and translator."""
 
     def __init__(
         self,
@@ -50,7 +50,6 @@ class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]
     ) -> None:
         super().__init__(application, chat_id, user_id)
         self.telegram_language: str | None = None
-        self.answered = False
         self._translator: Translator | None = None
 
     @classmethod

@@ -7,6 +7,7 @@ health…): they live only as long as the conversation.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from bot.content import Answers
@@ -60,21 +61,15 @@ class Session:
     message_ids: list[int] = field(default_factory=list)  # for /effacer, both directions
     source_counted: bool = False
     practice: bool = False  # staff training: same journey, nothing counted
+    answered_query: str | None = None  # the button press already answered (one answer each)
+    panel_shown: tuple[int, str, object] | None = None  # (panel id, text, markup) on screen
+    seen: float = field(default_factory=time.monotonic)  # last update, in memory only
 
     def new_journey(self) -> None:
         """Forget the answers; keep the language and the messages still to erase."""
         self.journey = Journey()
         self.stage = None
         self.history.clear()
-
-    def forget(self) -> None:
-        """Forget everything, after an erase or an expiry."""
-        self.new_journey()
-        self.language = None
-        self.panel_id = None
-        self.message_ids.clear()
-        self.source_counted = False
-        self.practice = False
 
     def remember_message(self, message_id: int) -> None:
         """Note a message of this chat, to delete it on request."""

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     default_language: str = "fr"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     conversation_timeout_minutes: float = Field(default=30, gt=0, le=24 * 60)
+    concurrent_updates: int = Field(default=256, ge=1, le=4096)
     counter_flush_seconds: float = Field(default=300, ge=0, le=24 * 3600)
     timezone: str = "Europe/Paris"
     locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"

@@ -8,6 +8,7 @@ Groups, in the order python-telegram-bot runs them:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from telegram.ext import (
 from bot.callbacks import Action, matches
 from bot.context import BotContext
 from bot.states import Stage
+from bot.update_processor import PerChatUpdateProcessor
 from handlers import (
     commands,
     coordinator,
@@ -134,6 +136,9 @@ def register(
     coordinator_ids: tuple[int, ...],
 ) -> None:
     """Add every handler to the application, in order (order matters)."""
+    processor = application.update_processor
+    if isinstance(processor, PerChatUpdateProcessor):
+        processor.on_flood = functools.partial(fallback.flood_notice, application)
     application.add_handler(TypeHandler(Update, fallback.not_private), group=-3)
     application.add_handler(TypeHandler(Update, fallback.note_incoming), group=-2)
     # Coordinators' commands match only their ids: for anyone else they are unknown commands.

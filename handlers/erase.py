@@ -17,6 +17,7 @@ from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.counters import Metric
 from bot.i18n import N_
+from handlers.fallback import forget_person
 from handlers.ui import Screen, ack, esc, send
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,10 @@ async def erase(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await context.counters.increment(Metric.STEP, "erased")
     await delete_all(context, chat.id)
-    context.session.forget()
+    forget_person(context.application, update)
     _ = context._
     text = "\n\n".join(esc(_(p)) for p in (ERASED, ON_PHONE, LIMIT))
     screen = Screen(text, [[(_(N_("🔄 Recommencer")), Button(Action.START, "again"))]])
     message = await send(context, chat.id, screen.text, screen.markup())
-    context.session.panel_id = message.message_id
-    context.session.stage = None
+    context.session.panel_id = message.message_id  # a fresh session: only this message
     return ConversationHandler.END

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import Application, ApplicationHandlerStop
 
 from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
+from bot.update_processor import PerChatUpdateProcessor
 from handlers.flow import redisplay
 from handlers.ui import Screen, ack, drop_panel_buttons, esc, send
 
@@ -108,17 +111,47 @@ async def expired(update: Update, context: BotContext) -> None:
 
 
 async def timed_out(update: object, context: BotContext) -> None:
-    """Inactivity: forget the answers, take the buttons off the panel (no notification).
-
-    The ids of messages still in the chat are kept, so that /effacer can still delete them.
-    """
-    chat_id = (
-        update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
-    )
-    if chat_id is not None:
-        await drop_panel_buttons(context, chat_id)
-    context.session.new_journey()
+    """Inactivity: take the buttons off the panel (no notification), then forget the whole
+    session: answers, language and the ids of the chat's messages, as the README promises.
+    An old button then gets "this conversation has expired"."""
+    if not isinstance(update, Update):
+        return
+    if update.effective_chat is not None:
+        await drop_panel_buttons(context, update.effective_chat.id)
+    forget_person(context.application, update)
     log.info("a conversation expired")
+
+
+def forget_person(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """Drop everything python-telegram-bot keeps for this person and chat (memory only)."""
+    if update.effective_user is not None:
+        application.drop_user_data(update.effective_user.id)
+    if update.effective_chat is not None:
+        application.drop_chat_data(update.effective_chat.id)
+
+
+FLOOD = N_(
+    "Vous envoyez beaucoup de messages d'un coup : je réponds aux premiers, les suivants "
+    "sont ignorés. Attendez ma réponse avant d'écrire ou d'appuyer à nouveau, merci."
+)
+
+
+async def flood_notice(
+    application: Application[Any, BotContext, Any, Any, Any, Any], update: Update
+) -> None:
+    """Told once by the update processor when a person's updates come too fast."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    data = application.bot_data
+    session = application.user_data.get(user.id) if user is not None else None
+    language = data.catalogs.pick(
+        session.language if session else None, user.language_code if user else None
+    )
+    text = esc(data.catalogs.translator(language).gettext(FLOOD))
+    message = await application.bot.send_message(chat.id, text)
+    if session is not None:
+        session.remember_message(message.message_id)
 
 
 async def not_private(update: Update, context: BotContext) -> None:
@@ -143,10 +176,35 @@ async def not_private(update: Update, context: BotContext) -> None:
 
 
 async def note_incoming(update: Update, context: BotContext) -> None:
-    """Note the id of every message the person sends, for /effacer (never its content)."""
+    """Note the id of every message the person sends, for /effacer (never its content), and
+    that the session is in use (in memory: idle sessions are forgotten)."""
+    if update.effective_user is None:
+        return
+    session = context.session
+    session.seen = time.monotonic()
     message = update.message
     if message is not None and message.chat.type == ChatType.PRIVATE:
-        context.session.remember_message(message.message_id)
+        session.remember_message(message.message_id)
+
+
+async def forget_idle_sessions(context: BotContext) -> None:
+    """A repeating job: forget sessions idle for longer than the conversation timeout, also
+    those whose journey had already ended (erased, finished), so none outlives it."""
+    application = context.application
+    processor = application.update_processor
+    limit = context.bot_data.settings.conversation_timeout_minutes * 60
+    now = time.monotonic()
+    idle = [
+        user_id
+        for user_id, session in application.user_data.items()
+        if now - session.seen > limit
+        and not (isinstance(processor, PerChatUpdateProcessor) and processor.busy(user_id))
+    ]
+    for user_id in idle:
+        application.drop_user_data(user_id)
+        application.drop_chat_data(user_id)  # a private chat's id is the user's
+    if idle:
+        log.info("%d idle sessions forgotten", len(idle))
 
 
 async def answer_leftover(update: Update, context: BotContext) -> None:

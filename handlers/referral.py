@@ -141,15 +141,19 @@ async def by_location(update: Update, context: BotContext) -> Stage:
     """A shared location: place it in a commune (nearest town hall), then search."""
     message = update.effective_message
     location = message.location if message else None
-    directory = context.bot_data.directory
-    if location is None or directory is None:
+    if location is None:
         return Stage.REFERRAL
+    directory = context.bot_data.directory
     await context.counters.increment(Metric.REFERRAL, "location")
     lat, lon = location.latitude, location.longitude
-    code = directory.commune_at(lat, lon, NEAREST_TOWN_HALL_KM)
+    code = directory.commune_at(lat, lon, NEAREST_TOWN_HALL_KM) if directory else None
     commune = context.bot_data.communes.by_insee(code) if code else None
     await count_territory(context, commune)
-    matches = directory.best(insee=commune.insee if commune else None, latitude=lat, longitude=lon)
+    matches = (
+        directory.best(insee=commune.insee if commune else None, latitude=lat, longitude=lon)
+        if directory
+        else []
+    )
     place = commune.name if commune else context._(N_("votre position"))
     return await show_results(update, context, matches, place)
 
@@ -200,10 +204,10 @@ async def results_for(update: Update, context: BotContext, commune: Commune) -> 
 async def show_results(
     update: Update, context: BotContext, matches: list[Match], place: str
 ) -> Stage:
-    """Venues and details, remote channels, partners, then the next step."""
+    """Venues and details, remote channels, partners, then the next step. Without a
+    directory, or with no permanence known there, the remote channels say so."""
     chat = update.effective_chat
-    directory = context.bot_data.directory
-    if chat is None or directory is None:
+    if chat is None:
         return Stage.REFERRAL
     await ack(update, context)
     await drop_panel_buttons(context, chat.id)

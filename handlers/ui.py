@@ -22,7 +22,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot.callbacks import Action, Button
 from bot.content import Source
@@ -111,15 +111,23 @@ def sources_line(
 async def ack(
     update: Update, context: BotContext, text: str | None = None, alert: bool = False
 ) -> None:
-    """Answer the button press once (Telegram shows a spinner until then)."""
+    """Answer the button press once (Telegram shows a spinner until then); a failed answer
+    is tried once more (answering twice is harmless: Telegram refuses the second)."""
     query = update.callback_query
-    if query is None or context.answered:
+    session = context.session
+    if query is None or session.answered_query == query.id:
         return
-    context.answered = True
-    try:
-        await query.answer(text=text, show_alert=alert)
-    except BadRequest:
-        log.info("a callback query was too old to answer")
+    session.answered_query = query.id
+    for attempt in (1, 2):
+        try:
+            await query.answer(text=text, show_alert=alert)
+            return
+        except BadRequest:  # a subclass of NetworkError: too old, or already answered
+            log.info("a callback query was too old to answer")
+            return
+        except NetworkError as error:
+            if attempt == 2:
+                log.info("a callback query could not be answered (%s)", type(error).__name__)
 
 
 async def send(
@@ -140,7 +148,8 @@ async def drop_panel_buttons(context: BotContext, chat_id: int) -> None:
     if session.panel_id is None:
         return
     panel_id, session.panel_id = session.panel_id, None
-    with contextlib.suppress(BadRequest):  # already without buttons, or deleted
+    session.panel_shown = None
+    with contextlib.suppress(BadRequest):  # deleted meanwhile
         await context.bot.edit_message_reply_markup(chat_id, panel_id, reply_markup=None)
 
 
@@ -150,18 +159,24 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
     if chat is None:
         return
     query = update.callback_query
+    session = context.session
     await ack(update, context)
-    panel = context.session.panel_id
-    on_panel = query is not None and query.message is not None and not new
-    if on_panel and query and query.message and panel in {None, query.message.message_id}:
+    markup = screen.markup()
+    pressed = query.message if query is not None and not new else None
+    if query is not None and pressed is not None and session.panel_id in {None, pressed.message_id}:
+        shown = (pressed.message_id, screen.text, markup)
+        if session.panel_shown == shown:  # a double tap: the screen is already there
+            return
         try:
-            await query.edit_message_text(screen.text, reply_markup=screen.markup())
-            context.session.panel_id = query.message.message_id
+            await query.edit_message_text(screen.text, reply_markup=markup)
+            session.panel_id = pressed.message_id if screen.rows else None
+            session.panel_shown = shown
             return
         except BadRequest as error:
             if "not modified" in str(error):
                 return
             log.info("a panel could not be edited; sending a new one")
     await drop_panel_buttons(context, chat.id)
-    message = await send(context, chat.id, screen.text, screen.markup())
-    context.session.panel_id = message.message_id if screen.rows else None
+    message = await send(context, chat.id, screen.text, markup)
+    session.panel_id = message.message_id if screen.rows else None
+    session.panel_shown = (message.message_id, screen.text, markup)

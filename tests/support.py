@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from bot.botapi_double import Person, ShownMessage
 
 START = "▶️ Commencer"
@@ -65,3 +68,13 @@ def panel(person: Person) -> ShownMessage:
 def labels(message: ShownMessage) -> list[str]:
     """All button labels of a message, row by row."""
     return [label for row in message.buttons for label in row]
+
+
+async def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """Wait for something the bot does on its own (an expiry, a sweep), checking often:
+    never a fixed sleep, and a clear failure when it does not happen."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f}s")
+        await asyncio.sleep(0.02)
