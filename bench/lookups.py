@@ -1,4 +1,5 @@
-"""Look-up speed over a national-size directory: `./dev bench` (or `python -m bench`).
+"""Look-up speed over a national-size directory: `./dev bench lookups` (or
+`python -m bench lookups`).
 
 Builds a synthetic directory of 1,000 permanences spread over metropolitan France, each
 serving about 35 communes, and reference points for all ~35,000 communes of the real
@@ -103,7 +104,3 @@ def main() -> None:
         return directory.best(insee=code, latitude=lat, longitude=lon)
 
     timed("location -> commune -> 3 best permanences", by_location)
-
-
-if __name__ == "__main__":
-    main()

@@ -4,18 +4,23 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
+
+from telegram.error import InvalidToken
 
 from bot.directory.cli import add_parser as add_directory_parser
 from bot.directory.cli import directory_command
 from bot.directory.partners import PartnersError
 from bot.directory.store import DirectoryError
-from bot.logs import configure_logging
+from bot.logs import configure_logging, error_origin
 from bot.outreach import SourcesError
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from bot.stats.cli import add_parser as add_stats_parser
 from bot.stats.cli import stats_command
+
+log = logging.getLogger("bot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)  # noqa: T201
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.token)
     if args.command == "directory":
         return directory_command(settings, args)
     if args.command == "stats":
@@ -41,14 +46,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs the double
 
         return run_demo(settings)
+    return run_bot(settings)
+
+
+def run_bot(settings: Settings) -> int:
+    """Long-poll Telegram; a bad data file or a refused token: one line, exit code 2."""
     from bot.app import build_application  # noqa: PLC0415
+    from bot.startup import serve  # noqa: PLC0415
 
     try:
         application = build_application(settings)
     except (PartnersError, DirectoryError, SourcesError) as error:
         print(f"Configuration error: {error}", file=sys.stderr)  # noqa: T201
         return 2
-    application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    try:
+        serve(application, ALLOWED_UPDATES)
+    except InvalidToken:  # its message quotes the token: never print it
+        print(  # noqa: T201
+            "Configuration error: Telegram refused the bot token; check TELEGRAM_BOT_TOKEN "
+            "(and TELEGRAM_API_BASE_URL: a wrong path is refused the same way)",
+            file=sys.stderr,
+        )
+        return 2
+    except Exception as error:  # one line, through the token-redacting handler
+        log.critical("the bot stopped: %s%s", type(error).__name__, error_origin(error))
+        return 1
     return 0
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.communes import Communes
@@ -23,8 +24,10 @@ from bot.directory.partners import load_partners
 from bot.directory.store import DirectoryError
 from bot.directory.store import load as load_directory
 from bot.i18n import N_, Catalogs
+from bot.logs import error_origin
 from bot.outreach import load_sources
 from bot.settings import Settings
+from bot.telegram_bot import TELEGRAM_API_URL, TelegramBot
 from bot.update_processor import PerChatUpdateProcessor
 from handlers.coordinator import monthly_digest
 from handlers.fallback import forget_idle_sessions
@@ -63,24 +66,31 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
     bot_token = token or settings.token
     if not bot_token:
         raise ValueError("a bot token is needed to build the application")
+    # The bot is built here, not by the builder, to be a TelegramBot (one retry for calls
+    # that are safe to repeat, unreadable updates skipped); it gets what the builder would
+    # give it: 256 pooled connections for calls, 1 for getUpdates.
+    base_url = settings.telegram_api_base_url or TELEGRAM_API_URL
+    telegram_bot = TelegramBot(
+        bot_token,
+        base_url=base_url,
+        base_file_url=file_url(base_url),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+        rate_limiter=AIORateLimiter(max_retries=2),
+        request=HTTPXRequest(
+            connection_pool_size=256, read_timeout=settings.telegram_timeout_seconds
+        ),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
     builder = (
         ApplicationBuilder()
-        .token(bot_token)
+        .bot(telegram_bot)
         .context_types(CONTEXT_TYPES)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-            )
-        )
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
-        .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
-            file_url(settings.telegram_api_base_url)
-        )
     application: BotApplication = builder.build()
     data = application.bot_data
     data.settings = settings
@@ -105,7 +115,10 @@ async def _post_init(application: BotApplication) -> None:
     data = application.bot_data
     settings = data.settings
     data.counters = await CounterStore.open(
-        settings.database_path, settings.zone, settings.counter_flush_seconds
+        settings.database_path,
+        settings.zone,
+        settings.counter_flush_seconds,
+        settings.counter_min_batch,
     )
     data.communes = Communes.load()
     data.territory = territory_codes(settings, data.communes)
@@ -207,12 +220,10 @@ async def _on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden):  # the person blocked the bot, or left: nothing to say
         log.info("a person can no longer be written to (%s)", type(error).__name__)
         return
-    where = ""
-    if error is not None and error.__traceback__ is not None:
-        frame = error.__traceback__
-        while frame.tb_next is not None:
-            frame = frame.tb_next
-        where = f" at {frame.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.tb_lineno}"
+    if update is None and isinstance(error, NetworkError):  # a failed poll; the Updater retries
+        log.warning("polling failed (%s); retrying", type(error).__name__)
+        return
+    where = error_origin(error) if error is not None else ""
     log.error("handler error: %s%s", type(error).__name__, where)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -27,12 +27,14 @@ class Action(StrEnum):
     SPEAKER = "spk"
     DOMAIN = "dom"
     SITUATION = "sit"
+    EMPLOYER = "emp"  # public or private employer (work only)
     CRITERION = "crit"  # toggle a criterion group
     WHEN = "when"
     EVIDENCE = "ev"  # toggle an evidence kind
     DONE = "done"  # confirm a multiple choice, or skip the free text
     PAGE = "page"  # move in the rights pages
     MORE = "more"  # show or hide "more" on a rights page
+    SOURCES = "src"  # show or hide the sources of a rights page
     NEXT = "next"  # go on to the next stage
     BACK = "back"
     HELP = "help"
@@ -40,7 +42,9 @@ class Action(StrEnum):
     ERASE = "erase"
     USEFUL = "useful"
     COMMUNE = "commune"  # a commune picked among several (INSEE code)
-    SEARCH = "search"  # look for another commune
+    SEARCH = "search"  # look for another commune ("none": none of the names proposed)
+    PLACE = "place"  # a permanence proposed: details (N), venue (map_N), keep it (pick_N)
+    NEARBY = "nearby"  # the welcome's "find help near me": straight to the referral
     STATS = "stats"  # coordinators: period, or period__breakdown
 
 

@@ -71,8 +71,16 @@ class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]
 
     @property
     def counters(self) -> Counting:
-        """Where this conversation's events are counted: nowhere in practice mode."""
-        return NOT_COUNTED if self.session.practice else self.bot_data.counters
+        """Where this conversation's events are counted: nowhere in practice mode, else
+        through the conversation's contribution handle (it tells the store only that
+        the increments come from one conversation, so that a write mixes several)."""
+        session = self.session
+        if session.practice:
+            return NOT_COUNTED
+        store = self.bot_data.counters
+        if session.contribution is None or not session.contribution.belongs_to(store):
+            session.contribution = store.contribution()
+        return session.contribution
 
     @property
     def language(self) -> str:

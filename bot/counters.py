@@ -1,10 +1,18 @@
 """Anonymous counters: the only thing the bot writes to disk.
 
-A count is keyed by month and one or two coarse dimensions. `increment` takes no user,
-chat or text parameter, so nothing that describes one conversation can reach the
-database: privacy is a property of this API. Increments are buffered in memory and
-written together (every `flush_seconds`, and at shutdown), which also keeps the file's
-write times from marking one person's actions.
+A count is keyed by month and one or two coarse dimensions. Nothing that describes one
+conversation can reach the database: a handler counts through a `Contribution`, an
+opaque in-memory handle the store hands to each conversation, whose `increment` takes no
+user, chat or text parameter. The store uses the handles' identity, in memory only, to
+know how many distinct conversations contributed to the increments waiting in memory;
+a handle holds nothing, is never written, logged or persisted.
+
+Increments wait in memory until at least `min_batch` conversations have contributed, then
+go to disk in one transaction, after which the write-ahead log is truncated (and
+`secure_delete` zeroes freed pages): the file never holds an older page telling what one
+write changed. The pending increments are also written at the change of month (so that a
+finished month is final before its figures are published) and at close. A crash (kill -9)
+can lose the counts of fewer than `min_batch` conversations, never double any.
 """
 
 from __future__ import annotations
@@ -12,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -61,7 +69,7 @@ UPSERT = """
     ON CONFLICT (month, metric, dim1, dim2) DO UPDATE SET count = count + excluded.count
 """
 
-Key = tuple[str, str, str, str]
+Key = tuple[str, str, str]  # metric, dim1, dim2
 
 
 @dataclass(frozen=True)
@@ -92,19 +100,60 @@ class _NotCounted:
 NOT_COUNTED: Counting = _NotCounted()
 
 
-class CounterStore:
-    """Monthly counters in one SQLite file."""
+class Contribution:
+    """One conversation's way to count. It carries no identifier and no data: the store
+    only tells contributions apart by identity, in memory, to count how many
+    conversations a write mixes. It cannot be pickled, so no persistence can keep it."""
 
-    def __init__(self, db: aiosqlite.Connection, zone: ZoneInfo, flush_seconds: float) -> None:
+    __slots__ = ("_store",)
+
+    def __init__(self, store: CounterStore) -> None:
+        self._store = store
+
+    def belongs_to(self, store: CounterStore) -> bool:
+        """Whether this handle counts into that store (a restart opens a new one)."""
+        return self._store is store
+
+    async def increment(self, metric: Metric, dim1: str = "", dim2: str = "") -> None:
+        """Count one event this month for this conversation's store."""
+        await self._store._add(self, (metric.value, dim1, dim2))
+
+    def __repr__(self) -> str:
+        return "Contribution()"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a contribution lives in memory only and is never persisted")
+
+
+class CounterStore:
+    """Monthly counters in one SQLite file, written in batches that mix conversations."""
+
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        zone: ZoneInfo,
+        flush_seconds: float,
+        min_batch: int = 1,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._db = db
         self._zone = zone
         self.flush_seconds = flush_seconds
+        self.min_batch = max(1, min_batch)
+        self._clock = clock or (lambda: datetime.now(zone))
         self._pending: Counter[Key] = Counter()
+        self._pending_month = ""
+        self._contributors: set[Contribution] = set()
         self._lock = asyncio.Lock()
 
     @classmethod
     async def open(
-        cls, path: Path, zone: ZoneInfo | None = None, flush_seconds: float = 0
+        cls,
+        path: Path,
+        zone: ZoneInfo | None = None,
+        flush_seconds: float = 0,
+        min_batch: int = 1,
+        clock: Callable[[], datetime] | None = None,
     ) -> CounterStore:
         """Open (creating and migrating) the database file."""
         zone = zone or ZoneInfo("Europe/Paris")
@@ -113,36 +162,70 @@ class CounterStore:
         try:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA secure_delete=ON")
             await migrate(db)
+            await _checkpoint(db)
         except BaseException:
             await db.close()
             raise
-        return cls(db, zone, flush_seconds)
+        return cls(db, zone, flush_seconds, min_batch, clock)
 
     def month(self) -> str:
         """The current month, the finest time the counters know."""
-        return datetime.now(self._zone).strftime("%Y-%m")
+        return self._clock().astimezone(self._zone).strftime("%Y-%m")
 
-    async def increment(self, metric: Metric, dim1: str = "", dim2: str = "") -> None:
-        """Count one event this month; written now or at the next flush."""
-        self._pending[(self.month(), metric.value, dim1, dim2)] += 1
+    def contribution(self) -> Contribution:
+        """A new conversation's handle for counting."""
+        return Contribution(self)
+
+    @property
+    def waiting(self) -> int:
+        """How many conversations contributed to the increments not yet written."""
+        return len(self._contributors)
+
+    async def _add(self, contribution: Contribution, key: Key) -> None:
+        month = self.month()
+        if self._pending and self._pending_month != month:
+            await self._write()  # the change of month: last month becomes final
+        self._pending[key] += 1
+        self._pending_month = month
+        self._contributors.add(contribution)
         if self.flush_seconds <= 0:
             await self.flush()
 
     async def flush(self) -> None:
-        """Write the buffered increments in one transaction."""
+        """Write the pending increments if enough conversations contributed to them (or
+        if they belong to a month that is over); otherwise keep them in memory."""
+        if not self._pending:
+            return
+        if len(self._contributors) >= self.min_batch or self._pending_month != self.month():
+            await self._write()
+
+    async def _write(self) -> None:
+        """Everything pending, in one transaction, then truncate the write-ahead log."""
         async with self._lock:
             if not self._pending:
+                self._contributors.clear()
                 return
-            rows = [(*key, n) for key, n in self._pending.items()]
+            month = self._pending_month
+            rows = [(month, *key, n) for key, n in sorted(self._pending.items())]
             self._pending.clear()
-            await self._db.executemany(UPSERT, rows)
+            self._contributors.clear()
+            await self._db.execute("BEGIN")
+            try:
+                await self._db.executemany(UPSERT, rows)
+            except BaseException:
+                await self._db.rollback()
+                raise
             await self._db.commit()
-        log.debug("counters flushed: %d cells", len(rows))
+            await _checkpoint(self._db)
+        log.debug("counters written: %d cells", len(rows))
 
     async def read(self, months: Iterable[str] | None = None) -> list[Count]:
-        """Raw figures (already flushed), for statistics; suppression happens later."""
-        await self.flush()
+        """Figures on disk, for statistics (suppression happens later). Increments of a
+        month that is over are written first; those of the current month stay pending."""
+        if self._pending and self._pending_month != self.month():
+            await self._write()
         query = "SELECT month, metric, dim1, dim2, count FROM counters"
         params: tuple[str, ...] = ()
         if months is not None:
@@ -152,9 +235,17 @@ class CounterStore:
             return [Count(*row) async for row in cursor]
 
     async def close(self) -> None:
-        """Flush and close."""
-        await self.flush()
+        """Write everything pending (however few conversations) and close."""
+        await self._write()
         await self._db.close()
+
+
+async def _checkpoint(db: aiosqlite.Connection) -> None:
+    """Copy the write-ahead log into the file and truncate it to zero bytes."""
+    async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+        row = await cursor.fetchone()
+    if row is not None and row[0]:
+        log.warning("the write-ahead log could not be truncated (a reader is open)")
 
 
 async def migrate(db: aiosqlite.Connection) -> int:

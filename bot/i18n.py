@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -43,12 +43,13 @@ class Translator:
         """Translate a short msgid whose meaning depends on a context (buttons)."""
         return self.catalog.pgettext(context, message)
 
-    @property
+    @cached_property
     def locale(self) -> Locale:
-        """Babel's locale, for dates, numbers and text direction."""
+        """Babel's locale, for dates, numbers and text direction (parsed once: it is read
+        for every isolated fragment of every message)."""
         return Locale.parse(self.language.split("@")[0])
 
-    @property
+    @cached_property
     def rtl(self) -> bool:
         """True for right-to-left scripts such as Arabic."""
         return self.locale.text_direction == "rtl"

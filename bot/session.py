@@ -11,6 +11,9 @@ import time
 from dataclasses import dataclass, field
 
 from bot.content import Answers
+from bot.counters import Contribution
+from bot.directory.model import Match, Permanence
+from bot.directory.partners import Partner
 from bot.states import Stage
 
 
@@ -21,14 +24,22 @@ class Journey:
     speaker: str | None = None
     domain: str | None = None
     situation: str | None = None
+    employer: str | None = None  # work only: public, private or unsure
     criteria: set[str] = field(default_factory=set)
     timing: str | None = None
     evidence: set[str] = field(default_factory=set)
     narrative: str = ""
     rights_page: int = 0
     rights_more: bool = False
+    rights_sources: bool = False  # the page's list of sources is on screen
     useful: str | None = None
-    nearest: str = ""  # the first permanence proposed, for the summary
+    # The referral's last answer (public data; the place searched stays in memory only):
+    places: tuple[Match, ...] = ()  # the permanences proposed, best first
+    partners: tuple[Partner, ...] = ()  # the local partners proposed with them
+    place_name: str = ""  # the commune (or "your position") they were found for
+    chosen: int = 0  # the permanence the person keeps for the summary (index in places)
+    results_shown: bool = False  # the referral screen is the answer, not the question
+    quick: bool = False  # came straight from the welcome ("find help near me")
     territory_counted: bool = False
     steps_counted: set[str] = field(default_factory=set)
     answers_counted: bool = False
@@ -41,7 +52,15 @@ class Journey:
             criteria=frozenset(self.criteria),
             speaker=self.speaker,
             evidence=frozenset(self.evidence),
+            employer=self.employer if self.domain == "work" else None,
         )
+
+    @property
+    def place(self) -> Permanence | None:
+        """The permanence for the summary: the one chosen, else the first proposed."""
+        if not self.places:
+            return None
+        return self.places[min(self.chosen, len(self.places) - 1)].permanence
 
     @property
     def about_someone_else(self) -> bool:
@@ -61,6 +80,8 @@ class Session:
     message_ids: list[int] = field(default_factory=list)  # for /effacer, both directions
     source_counted: bool = False
     practice: bool = False  # staff training: same journey, nothing counted
+    # The handle this conversation counts through (memory only, no identifier in it).
+    contribution: Contribution | None = field(default=None, repr=False, compare=False)
     answered_query: str | None = None  # the button press already answered (one answer each)
     panel_shown: tuple[int, str, object] | None = None  # (panel id, text, markup) on screen
     seen: float = field(default_factory=time.monotonic)  # last update, in memory only

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
+    telegram_timeout_seconds: float = Field(default=5, gt=0, le=120)
     database_path: Path = Path("data/counters.sqlite3")
     coordinator_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_language: str = "fr"
@@ -48,6 +49,7 @@ class Settings(BaseSettings):
     conversation_timeout_minutes: float = Field(default=30, gt=0, le=24 * 60)
     concurrent_updates: int = Field(default=256, ge=1, le=4096)
     counter_flush_seconds: float = Field(default=300, ge=0, le=24 * 3600)
+    counter_min_batch: int = Field(default=5, ge=1, le=1000)
     timezone: str = "Europe/Paris"
     locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
     directory_path: Path = Path("data/directory.json")

@@ -12,6 +12,7 @@ class Stage(StrEnum):
     SPEAKER = "speaker"
     DOMAIN = "domain"
     SITUATION = "situation"
+    EMPLOYER = "employer"  # work only: public or private employer
     CRITERIA = "criteria"
     WHEN = "when"
     EVIDENCE = "evidence"

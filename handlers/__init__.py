@@ -33,6 +33,7 @@ from handlers import (
     commands,
     coordinator,
     criteria,
+    employer,
     erase,
     evidence,
     fallback,
@@ -87,10 +88,11 @@ def journey(timeout: timedelta) -> JourneyConversation:
             MessageHandler(NEW_MESSAGE & ~filters.COMMAND, start.start),
         ],
         states={
-            Stage.WELCOME: [on(start.begin, Action.BEGIN)],
+            Stage.WELCOME: [on(start.begin, Action.BEGIN), on(start.nearby, Action.NEARBY)],
             Stage.SPEAKER: [on(speaker.choose_speaker, Action.SPEAKER)],
             Stage.DOMAIN: [on(situation.choose_domain, Action.DOMAIN)],
             Stage.SITUATION: [on(situation.choose_situation, Action.SITUATION)],
+            Stage.EMPLOYER: [on(employer.choose_employer, Action.EMPLOYER)],
             Stage.CRITERIA: [
                 on(criteria.toggle_criterion, Action.CRITERION),
                 on(criteria.confirm_criteria, Action.DONE),
@@ -109,6 +111,7 @@ def journey(timeout: timedelta) -> JourneyConversation:
             Stage.RIGHTS: [
                 on(rights.turn_page, Action.PAGE),
                 on(rights.toggle_more, Action.MORE),
+                on(rights.toggle_sources, Action.SOURCES),
                 on(rights.to_referral, Action.NEXT),
             ],
             Stage.REFERRAL: [
@@ -116,6 +119,8 @@ def journey(timeout: timedelta) -> JourneyConversation:
                 MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, referral.by_text),
                 on(referral.by_commune, Action.COMMUNE),
                 on(referral.search_again, Action.SEARCH),
+                on(referral.on_place, Action.PLACE),
+                on(start.begin, Action.BEGIN),  # into the questions, after the short way
                 on(referral.to_summary, Action.NEXT),
             ],
             Stage.END: [on(summary.useful, Action.USEFUL)],

@@ -1,4 +1,4 @@
-"""Coordinators only (user ids in COORDINATOR_IDS): /stats, /lien and the monthly digest.
+"""Coordinators only (user ids in COORDINATOR_IDS): /stats, /lien and the quarterly digest.
 
 Anyone else gets exactly what an unknown command gets (these handlers do not match them),
 and their forged buttons fall through to the stale-button answer. Every figure shown has
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 import segno
 from telegram import InputFile, Update
@@ -21,21 +21,23 @@ from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.outreach import CODE, PRACTICE
-from bot.stats.figures import Breakdown, Period, figures, period_months
-from bot.stats.labels import Labeller
+from bot.stats.figures import Breakdown, Kind, Period, figures, latest, periods_published
+from bot.stats.labels import Labeller, period_name
 from bot.stats.render import chart_png, csv_bytes, table_text
 from handlers.ui import Row, Screen, ack, esc, show
 
 log = logging.getLogger(__name__)
 
-PERIODS = {
-    Period.THIS_MONTH: N_("Ce mois-ci"),
-    Period.LAST_MONTH: N_("Le mois dernier"),
-    Period.LAST_3_MONTHS: N_("Les 3 derniers mois"),
-    Period.THIS_YEAR: N_("Cette année"),
-    Period.LAST_YEAR: N_("L'année dernière"),
-    Period.ALL: N_("Depuis le début"),
+LATEST = {
+    Kind.QUARTER: N_("Le trimestre dernier"),
+    Kind.YEAR: N_("L'année dernière"),
 }
+OTHER_PERIODS = N_("📅 Autres périodes")
+MORE = "more"  # the button value of the other periods
+ONLY_OVER = N_(
+    "Chaque trimestre est publié une fois terminé, avec ses trois mois, et l'année avec "
+    "son dernier trimestre : ainsi, aucun chiffre masqué ne peut se déduire d'un autre."
+)
 BREAKDOWNS = {
     Breakdown.DOMAIN: N_("Domaine"),
     Breakdown.CRITERION: N_("Critère"),
@@ -61,7 +63,7 @@ UNKNOWN_SOURCE = N_(
 )
 LINK = N_("Lien pour « %(label)s » : %(url)s\nLe code QR ci-dessous mène au même lien.")
 LINK_USAGE = N_("Écrivez /lien suivi d'un code de source, par exemple /lien %(example)s.")
-DIGEST = N_("📅 Chiffres anonymes du mois dernier (%(month)s)")
+DIGEST = N_("📅 Chiffres anonymes du trimestre dernier (%(quarter)s)")
 
 
 def is_coordinator(update: Update, context: BotContext) -> bool:
@@ -76,22 +78,54 @@ def labeller(context: BotContext) -> Labeller:
     return Labeller(data.content, data.communes, data.sources, context.t)
 
 
+def today(context: BotContext) -> date:
+    """Today where the counters are kept."""
+    return datetime.now(context.bot_data.settings.zone).date()
+
+
+def name(context: BotContext, period: Period) -> str:
+    """A period in the coordinator's language: "mars 2026", "T1 2026", "2026"."""
+    return period_name(period, context.language)
+
+
 def period_screen(context: BotContext) -> Screen:
-    """Choose a period."""
+    """Choose a period: the latest quarter and year published, or another."""
     _ = context._
-    rows: list[Row] = [[(_(label), Button(Action.STATS, p.value))] for p, label in PERIODS.items()]
-    return Screen(f"<b>{esc(_(CHOOSE_PERIOD))}</b>", rows)
+    rows: list[Row] = []
+    for kind, label in LATEST.items():
+        period = latest(kind, today(context))
+        rows.append(
+            [(f"{_(label)} · {name(context, period)}", Button(Action.STATS, period.button))]
+        )
+    rows.append([(_(OTHER_PERIODS), Button(Action.STATS, MORE))])
+    text = f"<b>{esc(_(CHOOSE_PERIOD))}</b>\n\n{esc(_(ONLY_OVER))}"
+    return Screen(text, rows)
+
+
+async def other_periods_screen(context: BotContext) -> Screen:
+    """Every month (last 12), quarter (last 8) and year published since the first count."""
+    _ = context._
+    rows_read = await context.bot_data.counters.read()
+    since = min((r.month for r in rows_read), default=None)
+    day = today(context)
+    rows: list[Row] = []
+    for kind, limit, width in ((Kind.MONTH, 12, 3), (Kind.QUARTER, 8, 4), (Kind.YEAR, 6, 3)):
+        found = periods_published(kind, day, since, limit)
+        buttons = [(name(context, p), Button(Action.STATS, p.button)) for p in found]
+        rows += [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    rows.append([(_(N_("⬅️ Période")), Button(Action.STATS))])
+    return Screen(f"<b>{esc(_(CHOOSE_PERIOD))}</b>\n\n{esc(_(ONLY_OVER))}", rows)
 
 
 def breakdown_screen(context: BotContext, period: Period) -> Screen:
     """Choose a breakdown for the period."""
     _ = context._
     rows: list[Row] = [
-        [(_(label), Button(Action.STATS, f"{period.value}__{b.value}"))]
+        [(_(label), Button(Action.STATS, f"{period.button}__{b.value}"))]
         for b, label in BREAKDOWNS.items()
     ]
     rows.append([(_(N_("⬅️ Période")), Button(Action.STATS))])
-    title = _(CHOOSE_BREAKDOWN) % {"period": _(PERIODS[period])}
+    title = _(CHOOSE_BREAKDOWN) % {"period": name(context, period)}
     return Screen(f"<b>{esc(title)}</b>\n\n{esc(_(PROTECTED) % {'n': threshold(context)})}", rows)
 
 
@@ -113,13 +147,16 @@ async def stats_button(update: Update, context: BotContext) -> None:
     button = Button.parse(update.callback_query.data if update.callback_query else None)
     value = button.value if button else ""
     period_id, _sep, breakdown_id = value.partition("__")
-    if period_id not in {p.value for p in Period}:
+    period = Period.parse(period_id)
+    if period_id == MORE:
+        await show(update, context, await other_periods_screen(context))
+    elif period is None or not period.published(today(context)):
         await show(update, context, period_screen(context))
     elif not breakdown_id:
-        await show(update, context, breakdown_screen(context, Period(period_id)))
+        await show(update, context, breakdown_screen(context, period))
     elif breakdown_id in {b.value for b in Breakdown}:
         # The button keeps its spinner while the figures are drawn (answered afterwards).
-        await send_figures(context, update, Period(period_id), Breakdown(breakdown_id))
+        await send_figures(context, update, period, Breakdown(breakdown_id))
         await ack(update, context)
     else:
         await ack(update, context)
@@ -134,22 +171,28 @@ async def send_figures(
     if chat is None:
         return
     _ = context._
-    today = datetime.now(context.bot_data.settings.zone).date()
-    months = period_months(period, today)
-    rows = await context.bot_data.counters.read(months)
-    table = figures(rows, breakdown, months, threshold(context))
+    rows = await context.bot_data.counters.read(year_months(period))
+    # Protection replays the year month by month: a worker thread keeps others served.
+    table = await asyncio.to_thread(
+        figures, rows, breakdown, period, today(context), threshold(context)
+    )
     label = labeller(context).for_breakdown(breakdown)
-    title = f"{_(BREAKDOWNS[breakdown])} — {_(PERIODS[period])}"
+    title = f"{_(BREAKDOWNS[breakdown])} — {name(context, period)}"
     # Render everything first, then send the three together.
     text = table_text(table, label, title, _(TOTAL))
     note = _(HIDDEN_NOTE) % {"n": table.threshold}
     chart = await asyncio.to_thread(chart_png, table, label, title, note)  # keep others served
     sheet = csv_bytes(table, label)
-    name = f"chiffres-{breakdown.value}-{period.value}.csv"
+    filename = f"chiffres-{breakdown.value}-{period.id}.csv"
     await context.bot.send_message(chat.id, text)
     await context.bot.send_photo(chat.id, InputFile(io.BytesIO(chart), filename="chiffres.png"))
-    await context.bot.send_document(chat.id, InputFile(io.BytesIO(sheet), filename=name))
-    log.info("figures sent: %s, %s, %d hidden", breakdown.value, period.value, table.hidden)
+    await context.bot.send_document(chat.id, InputFile(io.BytesIO(sheet), filename=filename))
+    log.info("figures sent: %s, %s, %d hidden", breakdown.value, period.kind.name, table.hidden)
+
+
+def year_months(period: Period) -> list[str]:
+    """Every month of the period's year: a period is protected with all of its year."""
+    return [f"{period.year:04d}-{m:02d}" for m in range(1, 13)]
 
 
 async def link_command(update: Update, context: BotContext) -> None:
@@ -178,17 +221,26 @@ async def link_command(update: Update, context: BotContext) -> None:
 
 
 async def monthly_digest(context: BotContext) -> None:
-    """On the first of the month: last month's figures to every coordinator."""
+    """On the first of each month: when a quarter has just ended, its figures."""
+    if datetime.now(context.bot_data.settings.zone).month in {1, 4, 7, 10}:
+        await send_digest(context)
+
+
+async def send_digest(context: BotContext) -> None:
+    """The last quarter's figures to every coordinator."""
     data = context.bot_data
-    today = datetime.now(data.settings.zone).date()
-    months = period_months(Period.LAST_MONTH, today) or []
-    rows = await data.counters.read(months)
-    translator = data.catalogs.translator(data.settings.default_language)
+    day = datetime.now(data.settings.zone).date()
+    period = latest(Kind.QUARTER, day)
+    rows = await data.counters.read(year_months(period))
+    language = data.settings.default_language
+    translator = data.catalogs.translator(language)
     labels = Labeller(data.content, data.communes, data.sources, translator)
     _ = translator.gettext
-    parts = [f"<b>{esc(_(DIGEST) % {'month': months[0]})}</b>"]
+    parts = [f"<b>{esc(_(DIGEST) % {'quarter': period_name(period, language)})}</b>"]
     for breakdown in (Breakdown.FUNNEL, Breakdown.DOMAIN, Breakdown.CRITERION):
-        table = figures(rows, breakdown, months, data.settings.stats_threshold)
+        table = await asyncio.to_thread(
+            figures, rows, breakdown, period, day, data.settings.stats_threshold
+        )
         parts.append(
             table_text(table, labels.for_breakdown(breakdown), _(BREAKDOWNS[breakdown]), _(TOTAL))
         )
@@ -197,4 +249,4 @@ async def monthly_digest(context: BotContext) -> None:
         try:
             await context.bot.send_message(coordinator, "\n\n".join(parts))
         except TelegramError:
-            log.warning("the monthly digest could not reach one coordinator")
+            log.warning("the quarterly digest could not reach one coordinator")

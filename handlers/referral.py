@@ -1,13 +1,21 @@
 """Stage 10: who can help. The person shares a location, or types a postal code or a
 commune; the three best permanences of the Défenseur des droits' delegates follow (those
-serving the commune first, then the nearest), each as a venue with its hours, then the
-remote channels (always) and the local partners for the domain. Without a directory, or
-with no permanence known, the remote channels only: never an invented address.
+serving the commune first, then the nearest). Without a directory, or with no permanence
+known, the remote channels only: never an invented address.
 
-Exits: "Voir mon résumé" → summary; "Chercher une autre commune" → this prompt again.
+The answer does not flood the phone: the first permanence as a venue (a pin to open in a
+maps app), one message listing the three with today's or next hours and a phone, then the
+panel: local partners of that place and domain, the remote channels (always), and buttons
+for each permanence's whole card, another search and the summary. Reached straight from
+the welcome ("find help near me"), the panel also leads into the questions.
+
+Exits: "Voir mon résumé" → summary; "Chercher une autre commune" → this prompt again;
+"Comprendre mes droits" (from the welcome's short way) → the questions.
 """
 
 from __future__ import annotations
+
+import html
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 
@@ -17,10 +25,19 @@ from bot.content import Contact
 from bot.context import BotContext
 from bot.counters import Metric
 from bot.directory.model import Match
+from bot.directory.partners import Partner, Place
 from bot.i18n import N_
+from bot.rtl import colon, rtl_pass
 from bot.states import Stage
 from handlers.flow import count_step, go, screen
-from handlers.places import partner_text, permanence_text
+from handlers.places import (
+    KEYCAPS,
+    MESSAGE_CHARS,
+    partners_text,
+    permanence_text,
+    places_text,
+    visible_length,
+)
 from handlers.ui import (
     Row,
     Screen,
@@ -36,9 +53,12 @@ from handlers.ui import (
 )
 
 NEAREST_TOWN_HALL_KM = 15.0  # beyond, a shared location is not placed in a commune
+MAX_COMMUNES = 8  # communes sharing a postal code, as buttons
+MAX_GUESSES = 3  # close spellings proposed for a name not found
 REMOTE_TITLE = N_("☎️ À distance, gratuitement")
 TITLE = N_("📍 Trouver de l'aide")
 INTRO_REMOTE = N_("Le Défenseur des droits est gratuit. Vous pouvez le joindre à distance :")
+ALSO_REMOTE = N_("☎️ Et toujours, à distance, gratuitement :")
 ASK_PLACE = N_(
     "Pour trouver un délégué du Défenseur des droits près de chez vous, écrivez le code "
     "postal ou le nom de votre commune, ou envoyez votre position avec le bouton 📍 en bas."
@@ -48,32 +68,52 @@ KEYBOARD_HINT = N_("📍 Le bouton en bas de l'écran envoie votre position.")
 NOT_FOUND = N_(
     "Je n'ai pas trouvé « %(text)s ». Vérifiez l'orthographe, ou écrivez le code postal."
 )
+POSTAL_UNKNOWN = N_(
+    "Je ne connais pas le code postal « %(text)s ». Un code postal a 5 chiffres, "
+    "par exemple 59300. Vous pouvez aussi écrire le nom de la commune."
+)
+NONE_OF_THESE = N_(
+    "D'accord. Écrivez le code postal (5 chiffres), c'est le plus sûr, ou envoyez votre "
+    "position avec le bouton 📍 en bas."
+)
 WHICH = N_("Plusieurs communes correspondent. Laquelle ?")
 DID_YOU_MEAN = N_("Vouliez-vous dire… ?")
 NONE_KNOWN = N_(
     "Je ne connais pas encore de permanence du Défenseur des droits pour cet endroit. "
     "Vous pouvez le joindre à distance, gratuitement :"
 )
-FOUND = N_("Voici les permanences les plus proches pour %(place)s :")
+DETAILS = N_("Détails")
+CHOSEN = N_("✅ C'est le lieu indiqué dans votre résumé.")
+KEPT = N_("C'est noté : ce lieu sera dans votre résumé.")
+BEGIN_QUESTIONS = N_("▶️ Comprendre mes droits")
 
 
-def remote_lines(context: BotContext) -> list[str]:
-    """The remote channels, one line each."""
+def remote_lines(context: BotContext, *, compact: bool = False) -> list[str]:
+    """The remote channels, one line each (`compact`: a channel reached by a link is the
+    link itself, not its address)."""
     _ = context._
-    return [
-        f"• <b>{esc(_(c.title))}</b> : {esc(ltr(context, c.reach))}"
-        for c in context.bot_data.content.remote_channels
-    ]
+    sep = colon(context.t.language)
+    lines = []
+    for c in context.bot_data.content.remote_channels:
+        if compact and c.url and not (c.phone or c.address):
+            link = html.escape(c.url, quote=True)
+            lines.append(f'• <a href="{link}"><b>{esc(_(c.title))}</b></a>')
+        else:
+            lines.append(f"• <b>{esc(_(c.title))}</b>{sep}{esc(ltr(context, c.reach))}")
+    return lines
 
 
-def remote_text(context: BotContext, intro: str) -> str:
-    """The remote channels as one short message, with their sources."""
+def remote_text(
+    context: BotContext, intro: str, *, bold: bool = False, compact: bool = False
+) -> str:
+    """The remote channels as one short paragraph, with their sources."""
     channels = context.bot_data.content.remote_channels
     sources = tuple(dict.fromkeys(s for c in channels for s in c.sources))
-    return "\n\n".join(
+    head = esc(context._(intro))
+    return "\n".join(
         [
-            esc(context._(intro)),
-            "\n".join(remote_lines(context)),
+            f"<b>{head}</b>" if bold else head,
+            *remote_lines(context, compact=compact),
             sources_line(context, sources, numbers_only=True),
         ]
     )
@@ -88,9 +128,25 @@ def channel_rows(context: BotContext) -> list[Row]:
     ]
 
 
+def closing_rows(context: BotContext, *, search: bool) -> list[Row]:
+    """Search again, the questions (on the short way), the summary, and the footer."""
+    _ = context._
+    rows: list[Row] = []
+    if search:
+        rows.append([(_(N_("🔎 Chercher une autre commune")), Button(Action.SEARCH))])
+    if context.session.journey.quick and context.session.journey.speaker is None:
+        rows.append([(_(BEGIN_QUESTIONS), Button(Action.BEGIN))])
+    rows.append([(_(N_("📝 Voir mon résumé ➡️")), Button(Action.NEXT))])
+    rows.append(footer(context))
+    return rows
+
+
 @screen(Stage.REFERRAL)
 def referral_screen(context: BotContext) -> Screen:
-    """Ask where (with a directory), or give the remote channels (without one)."""
+    """The answer when one was given, else: ask where (with a directory), or give the
+    remote channels (without one)."""
+    if context.session.journey.results_shown:
+        return results_screen(context)
     _ = context._
     title = f"<b>{esc(_(TITLE))}</b>"
     rows: list[Row]
@@ -100,9 +156,58 @@ def referral_screen(context: BotContext) -> Screen:
     else:
         text = f"{title}\n\n{esc(_(ASK_PLACE))}\n\n<i>{esc(_(LOCATION_NOTE))}</i>"
         rows = [[(_(N_("☎️ Seulement les contacts à distance")), Button(Action.INFO, "remote"))]]
-    rows.append([(_(N_("📝 Voir mon résumé ➡️")), Button(Action.NEXT))])
-    rows.append(footer(context))
-    return Screen(text, rows)
+    return Screen(text, rows + closing_rows(context, search=False))
+
+
+def results_screen(context: BotContext) -> Screen:
+    """The panel under the list: local partners (as many as a short message holds, the
+    others one button away), the remote channels, and what to do next."""
+    _ = context._
+    journey = context.session.journey
+    sample = context.bot_data.partners.sample
+    remote = (
+        remote_text(context, ALSO_REMOTE, bold=True, compact=True)
+        if journey.places
+        else remote_text(context, NONE_KNOWN, compact=True)
+    )
+    shown: tuple[Partner, ...] = ()
+    for count in range(len(journey.partners), 0, -1):
+        block = partners_text(context, journey.partners[:count], sample)
+        if visible_length(f"{block}\n\n{remote}") <= MESSAGE_CHARS:
+            shown = journey.partners[:count]
+            break
+    parts = [partners_text(context, shown, sample)] if shown else []
+    text = "\n\n".join([*parts, remote] if journey.places else [remote, *parts])
+    rows: list[Row] = []
+    if journey.places:
+        rows.append(
+            [
+                (f"{KEYCAPS[i]} {_(DETAILS)}", Button(Action.PLACE, str(i)))
+                for i in range(len(journey.places))
+            ]
+        )
+    if len(shown) < len(journey.partners):
+        rows.append(
+            [(_(N_("🤝 Tous les partenaires près de chez vous")), Button(Action.PLACE, "partners"))]
+        )
+    rows.append([(_(N_("☎️ Contacts à distance")), Button(Action.INFO, "remote"))])
+    return Screen(text, rows + closing_rows(context, search=True))
+
+
+def all_partners_screen(context: BotContext) -> Screen:
+    """Every local partner proposed for this place and domain."""
+    journey = context.session.journey
+    text = partners_text(context, journey.partners, context.bot_data.partners.sample)
+    return Screen(text, [resume_row(context)])
+
+
+def not_found_screen(context: BotContext, message: str) -> Screen:
+    """Nothing found: say why, and give the remote channels and a way on."""
+    text = f"{esc(message)}\n\n{remote_text(context, REMOTE_TITLE, bold=True)}"
+    rows: list[Row] = [
+        [(context._(N_("☎️ Contacts à distance")), Button(Action.INFO, "remote"))],
+    ]
+    return Screen(text, rows + closing_rows(context, search=True))
 
 
 def remote_screen(context: BotContext) -> Screen:
@@ -122,8 +227,30 @@ def channel_screen(context: BotContext, channel: Contact) -> Screen:
     return Screen(text, [resume_row(context)])
 
 
+def place_screen(context: BotContext, index: int) -> Screen | None:
+    """The whole card of one permanence proposed, to see on a map or keep for the summary."""
+    _ = context._
+    journey = context.session.journey
+    directory = context.bot_data.directory
+    if directory is None or not 0 <= index < len(journey.places):
+        return None
+    match = journey.places[index]
+    text = permanence_text(context, match, directory.info)
+    rows: list[Row] = []
+    if match.permanence.located:
+        rows.append([(_(N_("🗺️ Voir sur la carte")), Button(Action.PLACE, f"map_{index}"))])
+    if len(journey.places) > 1 and journey.chosen == index:
+        text += f"\n\n{esc(_(CHOSEN))}"
+    elif len(journey.places) > 1:
+        keep = _(N_("📝 Garder ce lieu pour mon résumé"))
+        rows.append([(keep, Button(Action.PLACE, f"pick_{index}"))])
+    rows.append(resume_row(context))
+    return Screen(text, rows)
+
+
 async def enter_referral(update: Update, context: BotContext) -> Stage:
     """Show the prompt and, with a directory, the keyboard's location button."""
+    context.session.journey.results_shown = False
     stage = await go(update, context, Stage.REFERRAL)
     chat = update.effective_chat
     if context.bot_data.directory is not None and chat is not None:
@@ -143,6 +270,7 @@ async def by_location(update: Update, context: BotContext) -> Stage:
     location = message.location if message else None
     if location is None:
         return Stage.REFERRAL
+    context.session.journey.results_shown = False
     directory = context.bot_data.directory
     await context.counters.increment(Metric.REFERRAL, "location")
     lat, lon = location.latitude, location.longitude
@@ -154,32 +282,51 @@ async def by_location(update: Update, context: BotContext) -> Stage:
         if directory
         else []
     )
-    place = commune.name if commune else context._(N_("votre position"))
-    return await show_results(update, context, matches, place)
+    place = Place(
+        insee=commune.insee if commune else None,
+        epci=commune.epci if commune else None,
+        departement=commune.departement if commune else None,
+        latitude=lat,
+        longitude=lon,
+    )
+    name = commune.name if commune else context._(N_("votre position"))
+    return await show_results(update, context, matches, name, place)
 
 
 async def by_text(update: Update, context: BotContext) -> Stage:
     """A typed postal code or commune name."""
     message = update.effective_message
     text = (message.text or "").strip() if message else ""
-    query = context.bot_data.communes.parse_query(text[:80])
+    context.session.journey.results_shown = False
+    query = context.bot_data.communes.parse_query(text[:80], limit=MAX_GUESSES)
     found, close = query.result.exact, query.result.close
     if query.kind != "empty":
         await context.counters.increment(Metric.REFERRAL, query.kind)
     if len(found) == 1:
         return await results_for(update, context, found[0])
-    if found or close:
-        question = WHICH if found else DID_YOU_MEAN
-        rows: list[Row] = [
+    rows: list[Row]
+    if found:
+        rows = [
             [(f"{c.name} ({c.departement})", Button(Action.COMMUNE, c.insee))]
-            for c in (found or close)[:6]
+            for c in found[:MAX_COMMUNES]
         ]
         rows.append(footer(context))
-        await show(update, context, Screen(f"<b>{esc(context._(question))}</b>", rows), new=True)
+        await show(update, context, Screen(f"<b>{esc(context._(WHICH))}</b>", rows), new=True)
         return Stage.REFERRAL
-    chat = update.effective_chat
-    if chat is not None:
-        await send(context, chat.id, esc(context._(NOT_FOUND) % {"text": text[:60]}))
+    if close:
+        rows = [
+            [(f"{c.name} ({c.departement})", Button(Action.COMMUNE, c.insee))]
+            for c in close[:MAX_GUESSES]
+        ]
+        rows.append([(context._(N_("Aucune de ces communes")), Button(Action.SEARCH, "none"))])
+        rows.append(footer(context))
+        question = f"<b>{esc(context._(DID_YOU_MEAN))}</b>"
+        await show(update, context, Screen(question, rows), new=True)
+        return Stage.REFERRAL
+    digits = text.replace(" ", "")
+    postal = query.kind == "postal_code" or (digits.isdigit() and len(digits) <= 6)
+    answer = context._(POSTAL_UNKNOWN if postal else NOT_FOUND) % {"text": text[:60]}
+    await show(update, context, not_found_screen(context, answer), new=True)
     return Stage.REFERRAL
 
 
@@ -194,58 +341,86 @@ async def by_commune(update: Update, context: BotContext) -> Stage:
 
 
 async def results_for(update: Update, context: BotContext, commune: Commune) -> Stage:
-    """The best permanences for a commune."""
+    """The best permanences for a commune, and the partners serving it."""
     directory = context.bot_data.directory
     await count_territory(context, commune)
     matches = directory.best(insee=commune.insee) if directory else []
-    return await show_results(update, context, matches, commune.name)
+    point = directory.points.get(commune.insee) if directory else None
+    place = Place(
+        insee=commune.insee,
+        epci=commune.epci or None,
+        departement=commune.departement,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+    )
+    return await show_results(update, context, matches, commune.name, place)
 
 
 async def show_results(
-    update: Update, context: BotContext, matches: list[Match], place: str
+    update: Update, context: BotContext, matches: list[Match], name: str, place: Place
 ) -> Stage:
-    """Venues and details, remote channels, partners, then the next step. Without a
-    directory, or with no permanence known there, the remote channels say so."""
+    """The first permanence's venue, the list, then the panel (partners, remote channels,
+    buttons). Without a directory, or with no permanence known there, the panel says so."""
     chat = update.effective_chat
     if chat is None:
         return Stage.REFERRAL
     await ack(update, context)
     await drop_panel_buttons(context, chat.id)
     await count_step(context, Stage.REFERRAL)
-    _ = context._
-    if matches:
-        await send(context, chat.id, esc(_(FOUND) % {"place": place}))
-        for match in matches:
-            await send_place(context, chat.id, match)
-        await send(context, chat.id, remote_text(context, N_("Et toujours, à distance :")))
-    else:
-        await send(context, chat.id, remote_text(context, NONE_KNOWN))
+    journey = context.session.journey
     partners = context.bot_data.partners
-    for partner in partners.for_domain(context.session.journey.domain)[:3]:
-        await send(context, chat.id, partner_text(context, partner, partners.sample))
-    context.session.journey.nearest = matches[0].permanence.name if matches else ""
-    rows: list[Row] = [
-        [(_(N_("🔎 Chercher une autre commune")), Button(Action.SEARCH))],
-        [(_(N_("📝 Voir mon résumé ➡️")), Button(Action.NEXT))],
-        footer(context),
-    ]
-    await show(update, context, Screen(esc(_(N_("Et maintenant ?"))), rows), new=True)
+    journey.places = tuple(matches)
+    journey.partners = tuple(partners.near(journey.domain, place, limit=3))
+    journey.place_name = name
+    journey.chosen = 0
+    journey.results_shown = True
+    info = context.bot_data.directory.info if context.bot_data.directory else None
+    if matches and info is not None:
+        await send_venue(context, chat.id, matches[0])
+        await send(context, chat.id, places_text(context, journey.places, name, info))
+    await show(update, context, results_screen(context), new=True)
     return Stage.REFERRAL
 
 
-async def send_place(context: BotContext, chat_id: int, match: Match) -> None:
-    """A venue (when located) and the message with hours, phones and source."""
+async def send_venue(context: BotContext, chat_id: int, match: Match) -> None:
+    """A permanence as a venue: a pin that opens in the phone's maps app."""
     place = match.permanence
-    info = context.bot_data.directory.info if context.bot_data.directory else None
-    if info is None:
+    if place.latitude is None or place.longitude is None:
         return
-    if place.latitude is not None and place.longitude is not None:
-        address = ", ".join([*place.address_lines, f"{place.postal_code} {place.commune}"])
-        venue = await context.bot.send_venue(
-            chat_id, place.latitude, place.longitude, title=place.name[:100], address=address[:100]
-        )
-        context.session.remember_message(venue.message_id)
-    await send(context, chat_id, permanence_text(context, match, info))
+    address = ", ".join([*place.address_lines, f"{place.postal_code} {place.commune}"])
+    venue = await context.bot.send_venue(
+        chat_id, place.latitude, place.longitude, title=place.name[:100], address=address[:100]
+    )
+    context.session.remember_message(venue.message_id)
+
+
+async def on_place(update: Update, context: BotContext) -> Stage:
+    """A permanence's button: its card (N), its pin (map_N), or keep it (pick_N)."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    value = button.value if button else ""
+    if value == "partners" and context.session.journey.partners:
+        await show(update, context, all_partners_screen(context))
+        return Stage.REFERRAL
+    action, _sep, digits = value.rpartition("_")
+    index = int(digits) if digits.isdigit() else -1
+    card = place_screen(context, index)
+    chat = update.effective_chat
+    if card is None or chat is None or action not in {"", "map", "pick"}:
+        await ack(update, context)
+        return Stage.REFERRAL
+    journey = context.session.journey
+    if action == "pick":
+        journey.chosen = index
+        kept = context._(KEPT)
+        await ack(update, context, rtl_pass(kept) if context.t.rtl else kept)
+        await show(update, context, results_screen(context))
+    elif action == "map":
+        await ack(update, context)
+        await send_venue(context, chat.id, journey.places[index])
+        await show(update, context, card, new=True)
+    else:
+        await show(update, context, card)
+    return Stage.REFERRAL
 
 
 async def count_territory(context: BotContext, commune: Commune | None) -> None:
@@ -263,8 +438,13 @@ async def count_territory(context: BotContext, commune: Commune | None) -> None:
 
 
 async def search_again(update: Update, context: BotContext) -> Stage:
-    """Back to the prompt."""
-    await show(update, context, referral_screen(context))
+    """Back to the prompt ("none": none of the names proposed was the right one)."""
+    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    context.session.journey.results_shown = False
+    if button is not None and button.value == "none":
+        await show(update, context, not_found_screen(context, context._(NONE_OF_THESE)))
+    else:
+        await show(update, context, referral_screen(context))
     return Stage.REFERRAL
 
 

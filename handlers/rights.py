@@ -1,5 +1,6 @@
 """Stage 9: rights, as short pages in one panel: the law, the options, the deadlines, what
-to gather. Each page cites its sources and may have an "En savoir plus" side.
+to gather. Each page names its main source, lists them all behind "📚 Sources", and may
+have an "En savoir plus" side. Every page fits 700 characters (tests/test_screens.py).
 
 Reaching this stage counts the journey's answers (once). Exits: pages back and forth,
 "Trouver de l'aide" → referral.
@@ -7,17 +8,23 @@ Reaching this stage counts the journey's answers (once). Exits: pages back and f
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 
 from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.counters import Metric
-from bot.deadlines import DeadlineStatus
+from bot.deadlines import NOTES, NOTES_OTHER
 from bot.i18n import N_
 from bot.rights import RightsPage, rights_pages
 from bot.states import Stage
 from handlers.flow import go, screen
 from handlers.ui import Row, Screen, ack, esc, footer, show, sources_line
+
+SOURCES = N_("📚 Sources")
+SOURCES_TITLE = N_("Sources de cette page")
+BACK_TO_PAGE = N_("⬅️ Retour à la page")
 
 SECTION_OF = {
     "law": "law",
@@ -39,35 +46,33 @@ SECTION_TITLES = {
     "deadline": N_("Les délais"),
     "evidence_advice": N_("Les preuves à réunir"),
 }
-DEADLINE_NOTES = {
-    DeadlineStatus.OPEN: N_(
-        "➡️ D'après votre réponse, ce délai n'est sans doute pas dépassé. "
-        "Agissez tôt quand même : les souvenirs et les preuves s'effacent."
-    ),
-    DeadlineStatus.CLOSE: N_(
-        "⚠️ D'après votre réponse, ce délai est peut-être bientôt atteint. "
-        "Agissez vite et demandez conseil."
-    ),
-    DeadlineStatus.MAYBE_PAST: N_(
-        "⚠️ D'après votre réponse, ce délai est peut-être dépassé. "
-        "Certains délais commencent plus tard : demandez conseil avant de renoncer."
-    ),
-}
-
-
-def page_text(context: BotContext, page: RightsPage, number: int, total: int, more: bool) -> str:
-    """The page's text in the person's perspective, with its sources."""
+def page_text(
+    context: BotContext,
+    page: RightsPage,
+    number: int,
+    total: int,
+    *,
+    more: bool = False,
+    sources: bool = False,
+) -> str:
+    """The page's text in the speaker's words, with its main source (or all of them)."""
     _ = context._
     passage = page.passage
-    other = context.session.journey.about_someone_else and passage.text_other
-    body = (
-        passage.more if more and passage.more else (passage.text_other if other else passage.text)
-    )
+    journey = context.session.journey
     header = f"{_(SECTION_TITLES[page.section])} · {number}/{total}"
-    parts = [f"<i>{esc(header)}</i>", f"<b>{esc(_(passage.title))}</b>", esc(_(body))]
+    parts = [f"<i>{esc(header)}</i>", f"<b>{esc(_(passage.title))}</b>"]
+    if sources:
+        links = "\n".join(
+            f'• <a href="{html.escape(s.url, quote=True)}">{esc(s.title)}</a>'
+            for s in passage.sources
+        )
+        return "\n\n".join([*parts, f"<i>{esc(_(SOURCES_TITLE))}</i>\n{links}"])
+    body = passage.more if more and passage.more else passage.body(journey.speaker)
+    parts.append(esc(_(body)))
     if page.deadline is not None and not more:
-        parts.append(esc(_(DEADLINE_NOTES[page.deadline])))
-    parts.append(sources_line(context, passage.sources))
+        notes = NOTES_OTHER if journey.about_someone_else else NOTES
+        parts.append(esc(_(notes[page.deadline])))
+    parts.append(sources_line(context, passage.sources[:1]))
     return "\n\n".join(parts)
 
 
@@ -99,10 +104,18 @@ def rights_screen(context: BotContext) -> Screen:
     page = pages[index]
     in_section = [p for p in pages if SECTION_OF[p.section] == SECTION_OF[page.section]]
     more = journey.rights_more and bool(page.passage.more)
+    listing = journey.rights_sources
     rows: list[Row] = []
-    if page.passage.more:
-        label = _(N_("⬅️ Version courte")) if more else _(N_("En savoir plus"))
-        rows.append([(label, Button(Action.MORE))])
+    if listing:
+        rows.append([(_(BACK_TO_PAGE), Button(Action.SOURCES))])
+    else:
+        top: Row = []
+        if page.passage.more:
+            label = _(N_("⬅️ Version courte")) if more else _(N_("En savoir plus"))
+            top.append((label, Button(Action.MORE)))
+        if len(page.passage.sources) > 1:
+            top.append((_(SOURCES), Button(Action.SOURCES)))
+        rows.append(top)
     nav: Row = []
     if index > 0:
         nav.append((_(N_("◀️ Précédent")), Button(Action.PAGE, str(index - 1))))
@@ -112,7 +125,8 @@ def rights_screen(context: BotContext) -> Screen:
     rows.append([(_(N_("📍 Trouver de l'aide ➡️")), Button(Action.NEXT))])
     rows.append(footer(context))
     number = in_section.index(page) + 1
-    return Screen(page_text(context, page, number, len(in_section), more), [r for r in rows if r])
+    text = page_text(context, page, number, len(in_section), more=more, sources=listing)
+    return Screen(text, [r for r in rows if r])
 
 
 async def count_answers(context: BotContext) -> None:
@@ -139,6 +153,7 @@ async def enter_rights(update: Update, context: BotContext, *, new: bool = False
     await count_answers(context)
     context.session.journey.rights_page = 0
     context.session.journey.rights_more = False
+    context.session.journey.rights_sources = False
     return await go(update, context, Stage.RIGHTS, new=new)
 
 
@@ -151,6 +166,7 @@ async def turn_page(update: Update, context: BotContext) -> None:
     journey = context.session.journey
     journey.rights_page = int(button.value)
     journey.rights_more = False
+    journey.rights_sources = False
     await show(update, context, rights_screen(context))
 
 
@@ -158,6 +174,14 @@ async def toggle_more(update: Update, context: BotContext) -> None:
     """Show the longer side of the page, or back to the short one."""
     journey = context.session.journey
     journey.rights_more = not journey.rights_more
+    journey.rights_sources = False
+    await show(update, context, rights_screen(context))
+
+
+async def toggle_sources(update: Update, context: BotContext) -> None:
+    """The page's sources, each by its readable name and linked, or back to the page."""
+    journey = context.session.journey
+    journey.rights_sources = not journey.rights_sources
     await show(update, context, rights_screen(context))
 
 

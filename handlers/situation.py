@@ -1,6 +1,7 @@
 """Stage 4: where it happened (domain) and, where the law distinguishes, the situation.
 
-Exits: the situation question (domains that have situations), then the criteria.
+Exits: the situation question (domains that have situations), then the employer question
+(work only, handlers/employer.py), then the criteria.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ async def choose_domain(update: Update, context: BotContext) -> Stage | None:
     journey = context.session.journey
     if journey.domain != domain.id:
         journey.situation = None
+        journey.employer = None
     journey.domain = domain.id
     if domain.situations:
         return await go(update, context, Stage.SITUATION)
@@ -65,4 +67,6 @@ async def choose_situation(update: Update, context: BotContext) -> Stage | None:
     if situation is None:
         return None
     context.session.journey.situation = situation
+    if context.session.journey.domain == "work":
+        return await go(update, context, Stage.EMPLOYER)
     return await go(update, context, Stage.CRITERIA)

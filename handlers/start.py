@@ -1,6 +1,8 @@
 """Stage 1–2: /start, the privacy promise, and the information screens reachable from it.
 
-Exits: "Commencer" → who is speaking; "Qu'est-ce qu'une discrimination ?" and
+Exits: "Commencer" → who is speaking; "Trouver de l'aide près de chez moi" → straight to
+the referral (for someone who only wants an address or a phone; counted as the funnel
+step "nearby"; "Retour" comes back here); "Qu'est-ce qu'une discrimination ?" and
 "Numéros d'urgence" → information screens (handlers/commands.py) that come back here;
 "Langue" → the language list; "Effacer et quitter" → erase.
 """
@@ -35,7 +37,9 @@ PRACTICE_BANNER = N_(
     "Pour une vraie personne, envoyez /start."
 )
 WHAT_IS = N_("Qu'est-ce qu'une discrimination ?")
-EMERGENCY_TITLE = N_("🚨 Numéros d'urgence, gratuits")
+NEARBY = N_("📍 Trouver de l'aide près de chez moi")
+NEARBY_STEP = "nearby"  # the funnel step of the short way to a delegate
+EMERGENCY_TITLE = N_("🚨 Urgences : gratuit, 24 h/24")
 DANGER = N_("En danger maintenant ? Appelez le 17 ou le 112.")
 
 
@@ -48,6 +52,7 @@ def welcome_screen(context: BotContext) -> Screen:
         text = f"<b>{esc(_(PRACTICE_BANNER))}</b>\n\n{text}"
     rows: list[Row] = [
         [(_(N_("▶️ Commencer")), Button(Action.BEGIN))],
+        [(_(NEARBY), Button(Action.NEARBY))],
         [(_(WHAT_IS), Button(Action.INFO, "what_is_0"))],
         [(_(N_("🚨 Numéros d'urgence")), Button(Action.INFO, "emergency"))],
         [(_(N_("🌐 Langue")), Button(Action.LANG)), (_(N_("❓ Aide")), Button(Action.HELP))],
@@ -77,6 +82,18 @@ async def start(update: Update, context: BotContext) -> Stage:
 async def begin(update: Update, context: BotContext) -> Stage:
     """ "Commencer": on to who is speaking."""
     return await go(update, context, Stage.SPEAKER)
+
+
+async def nearby(update: Update, context: BotContext) -> Stage:
+    """ "Trouver de l'aide près de chez moi": the referral at once, questions later."""
+    from handlers.referral import enter_referral  # noqa: PLC0415 - stage order, not a cycle
+
+    journey = context.session.journey
+    journey.quick = True
+    if NEARBY_STEP not in journey.steps_counted:
+        journey.steps_counted.add(NEARBY_STEP)
+        await context.counters.increment(Metric.STEP, NEARBY_STEP)
+    return await enter_referral(update, context)
 
 
 def what_is_screen(context: BotContext, page: int) -> Screen:

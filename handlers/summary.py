@@ -7,16 +7,18 @@ person's language and, when that is not French, in French too for the delegate.
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+from datetime import date, datetime
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import InputFile, ReplyKeyboardRemove, Update
 
 from bot.callbacks import Action, Button
 from bot.context import BotContext
 from bot.counters import Metric
 from bot.i18n import N_, SOURCE_LANGUAGE
+from bot.rtl import rtl_pass
 from bot.states import Stage
-from bot.summary import build_summary
+from bot.summary import Copy, build_summary, summary_document
 from handlers.flow import count_step, go, screen
 from handlers.start import PRACTICE_BANNER
 from handlers.ui import Row, Screen, ack, drop_panel_buttons, esc, send, show
@@ -26,6 +28,9 @@ ERASE_HINT = N_(
     "Pour réduire les traces, effacez cette conversation quand vous avez gardé le résumé."
 )
 USEFUL = {"yes": N_("👍 Oui"), "partly": N_("Un peu"), "no": N_("👎 Non")}
+DOCUMENT_CAPTION = N_(
+    "📄 Le même résumé en fichier, à garder, imprimer ou transférer. Il s'ouvre dans un navigateur."
+)
 
 
 @screen(Stage.END)
@@ -60,15 +65,33 @@ async def send_summary(update: Update, context: BotContext) -> Stage:
     journey = context.session.journey
     today = datetime.now(context.bot_data.settings.zone).date()
     await drop_panel_buttons(context, chat.id)
+    sample = bool(context.bot_data.directory and context.bot_data.directory.info.sample)
     # The summary also takes away the location keyboard of the referral step.
-    summary = build_summary(content, journey, context.t, today)
+    summary = build_summary(content, journey, context.t, today, sample_places=sample)
     if context.session.practice:
         summary = f"<b>{esc(context._(PRACTICE_BANNER))}</b>\n\n{summary}"
     await send(context, chat.id, summary, ReplyKeyboardRemove())
+    copies = [Copy(summary, context.t)]
     if context.t.language.split("@")[0] != SOURCE_LANGUAGE:
         french = context.bot_data.catalogs.translator(SOURCE_LANGUAGE)
-        await send(context, chat.id, build_summary(content, journey, french, today))
+        copy = build_summary(content, journey, french, today, sample_places=sample)
+        await send(context, chat.id, copy, rtl=False)
+        copies.append(Copy(copy, french))
+    await send_document(context, chat.id, copies, today)
     return await go(update, context, Stage.END, new=True)
+
+
+async def send_document(context: BotContext, chat_id: int, copies: list[Copy], today: date) -> None:
+    """The same summary as an HTML file, built in memory and sent (never written to disk;
+    /effacer deletes the message like the others)."""
+    name, page = summary_document(copies, today)
+    caption = esc(context._(DOCUMENT_CAPTION))
+    if context.t.rtl:
+        caption = rtl_pass(caption)
+    message = await context.bot.send_document(
+        chat_id, InputFile(io.BytesIO(page), filename=name), caption=caption
+    )
+    context.session.remember_message(message.message_id)
 
 
 async def useful(update: Update, context: BotContext) -> None:

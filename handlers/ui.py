@@ -28,6 +28,7 @@ from bot.callbacks import Action, Button
 from bot.content import Source
 from bot.context import BotContext
 from bot.i18n import N_
+from bot.rtl import mirror, rtl_pass
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,31 @@ class Screen:
         ]
         keyboard += [[InlineKeyboardButton(label, url=url)] for label, url in self.url_rows]
         return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+def directed(context: BotContext, screen: Screen) -> Screen:
+    """The screen as a right-to-left reader should see it (text through `rtl_pass`, arrows
+    of the buttons mirrored); unchanged in a left-to-right language."""
+    if not context.t.rtl:
+        return screen
+    rows = [[(mirror(label), button) for label, button in row] for row in screen.rows]
+    urls = [(mirror(label), url) for label, url in screen.url_rows]
+    return Screen(rtl_pass(screen.text), rows, urls)
+
+
+def _mirrored(markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+    """The same keyboard with its arrows mirrored (callback data and links unchanged)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    mirror(button.text), callback_data=button.callback_data, url=button.url
+                )
+                for button in row
+            ]
+            for row in markup.inline_keyboard
+        ]
+    )
 
 
 def esc(text: str) -> str:
@@ -90,44 +116,40 @@ def resume_row(context: BotContext) -> Row:
 def sources_line(
     context: BotContext, sources: Sequence[Source], *, numbers_only: bool = False
 ) -> str:
-    """ "Source : …": the first source by its title, the others as numbers, all linked.
-
-    Keeps a message short while every statement still links to where it comes from;
-    screens that gather several contacts number all their sources.
+    """ "Source : …": the first source by its title, the others by the readable name of
+    their official site (one link per site), all linked. Screens that gather several
+    contacts (`numbers_only`) name every source by its site only.
     """
     _ = context._
-
-    def name(index: int, source: Source) -> str:
-        return esc(source.title) if index == 0 and not numbers_only else str(index + 1)
-
+    shown: list[tuple[str, str]] = []
+    for index, source in enumerate(sources):
+        name = source.title if index == 0 and not numbers_only else source.site
+        if any(name == seen or name in seen for seen, _url in shown):
+            continue  # that site is already named (e.g. "… (Légifrance)")
+        shown.append((name, source.url))
     links = " · ".join(
-        f'<a href="{html.escape(s.url, quote=True)}">{name(i, s)}</a>'
-        for i, s in enumerate(sources)
+        f'<a href="{html.escape(url, quote=True)}">{esc(name)}</a>' for name, url in shown
     )
-    label = _(N_("Sources :")) if len(sources) > 1 else _(N_("Source :"))
+    label = _(N_("Sources :")) if len(shown) > 1 else _(N_("Source :"))
     return f"<i>{esc(label)}</i> {links}"
 
 
 async def ack(
     update: Update, context: BotContext, text: str | None = None, alert: bool = False
 ) -> None:
-    """Answer the button press once (Telegram shows a spinner until then); a failed answer
-    is tried once more (answering twice is harmless: Telegram refuses the second)."""
+    """Answer the button press once (Telegram shows a spinner until then). A failed answer
+    is tried once more by `bot.telegram_bot.TelegramBot`, which retries idempotent calls."""
     query = update.callback_query
     session = context.session
     if query is None or session.answered_query == query.id:
         return
     session.answered_query = query.id
-    for attempt in (1, 2):
-        try:
-            await query.answer(text=text, show_alert=alert)
-            return
-        except BadRequest:  # a subclass of NetworkError: too old, or already answered
-            log.info("a callback query was too old to answer")
-            return
-        except NetworkError as error:
-            if attempt == 2:
-                log.info("a callback query could not be answered (%s)", type(error).__name__)
+    try:
+        await query.answer(text=text, show_alert=alert)
+    except BadRequest:  # a subclass of NetworkError: too old, or already answered
+        log.info("a callback query was too old to answer")
+    except NetworkError as error:
+        log.info("a callback query could not be answered (%s)", type(error).__name__)
 
 
 async def send(
@@ -135,8 +157,16 @@ async def send(
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
+    *,
+    rtl: bool | None = None,
 ) -> Message:
-    """Send a message and note its id for /effacer."""
+    """Send a message and note its id for /effacer. A message in a right-to-left language
+    goes through `rtl_pass` (`rtl=False` for a text in another language, e.g. the French
+    copy of the summary)."""
+    if context.t.rtl if rtl is None else rtl:
+        text = rtl_pass(text)
+        if isinstance(markup, InlineKeyboardMarkup):
+            markup = _mirrored(markup)
     message = await context.bot.send_message(chat_id, text, reply_markup=markup)
     context.session.remember_message(message.message_id)
     return message
@@ -161,6 +191,7 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
     query = update.callback_query
     session = context.session
     await ack(update, context)
+    screen = directed(context, screen)
     markup = screen.markup()
     pressed = query.message if query is not None and not new else None
     if query is not None and pressed is not None and session.panel_id in {None, pressed.message_id}:
@@ -177,6 +208,6 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
                 return
             log.info("a panel could not be edited; sending a new one")
     await drop_panel_buttons(context, chat.id)
-    message = await send(context, chat.id, screen.text, markup)
+    message = await send(context, chat.id, screen.text, markup, rtl=False)  # already directed
     session.panel_id = message.message_id if screen.rows else None
     session.panel_shown = (message.message_id, screen.text, markup)

@@ -56,6 +56,7 @@ def make_settings(
         "telegram_api_base_url": double.base_url,
         "database_path": tmp_path / "counters.sqlite3",
         "counter_flush_seconds": 0,
+        "counter_min_batch": 1,  # tests read counts at once; the batching test sets 5
         "directory_path": tmp_path / "directory.json",
         "partners_path": SAMPLE_PARTNERS,
     }

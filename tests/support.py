@@ -70,11 +70,11 @@ def labels(message: ShownMessage) -> list[str]:
     return [label for row in message.buttons for label in row]
 
 
-async def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+async def wait_until(condition: Callable[[], bool], what: str, limit: float = 10.0) -> None:
     """Wait for something the bot does on its own (an expiry, a sweep), checking often:
     never a fixed sleep, and a clear failure when it does not happen."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + limit
     while not condition():
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout:.0f}s")
+            raise AssertionError(f"{what} did not happen within {limit:.0f}s")
         await asyncio.sleep(0.02)

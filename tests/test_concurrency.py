@@ -137,7 +137,7 @@ async def test_referral_without_a_directory_gives_the_remote_channels(
         ):
             shown = await action
             assert any("pas encore de permanence" in m.text and "3928" in m.text for m in shown)
-            assert "Et maintenant ?" in panel(person).text
+            assert "🔎 Chercher une autre commune" in labels(panel(person))
         shown = await person.send("59300")
         if any("Laquelle" in m.text for m in shown):
             choice = labels(panel(person))[0]

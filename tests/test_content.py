@@ -12,9 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.content import Answers, Contact, Content, Option, Passage, load_content
+from bot.content import STARTS, Answers, Contact, Content, Option, Passage, load_content
 
-MAX_TEXT = 700
+# One field of a passage; the whole screen (title, header, delay note, source line) must fit
+# 700 characters in every language, which tests/test_screens.py checks.
+MAX_TEXT = 520
+MAX_LINE = 100  # a delay's line in the summary, after its length
 MAX_LABEL = 32
 MAX_HINT = 120
 MAX_TITLE = 60
@@ -25,6 +28,7 @@ HARD_COUNT = re.compile(r"(?<!plus de )\b25 critères", re.IGNORECASE)
 TRAILING_PUNCTUATION = (".", ",", ";", ":", "!", "?", "…")
 
 SPEAKER_IDS = ("self", "witness", "helper")
+EMPLOYER_IDS = ("public", "private", "unsure")
 DOMAIN_IDS = ("work", "housing", "shops", "public", "school", "health", "police", "other")
 SITUATION_IDS = {
     "work": ("hiring", "career", "sanction", "internship"),
@@ -78,6 +82,7 @@ def _contact_lists(content: Content) -> dict[str, tuple[Contact, ...]]:
 
 def _options(content: Content) -> Iterator[Option]:
     yield from content.speakers
+    yield from content.employers
     for domain in content.domains:
         yield domain
         yield from domain.situations
@@ -95,7 +100,7 @@ def _texts(content: Content) -> Iterator[tuple[str, str]]:
         for criterion in group.criteria:
             yield f"criterion group {group.id}", criterion
     for passage in content.all_passages():
-        for field in ("title", "text", "text_other", "more"):
+        for field in ("title", "text", "text_other", "text_witness", "more", "line"):
             yield f"passage {passage.id} {field}", getattr(passage, field)
     for contact in content.emergency + content.remote_channels:
         for field in ("title", "text"):
@@ -137,9 +142,10 @@ def test_contact_urls_are_http(content: Content) -> None:
 def test_passage_texts_fit_a_message(content: Content) -> None:
     for passage in content.all_passages():
         assert passage.text.strip(), f"passage {passage.id} has no text"
-        for field in ("text", "text_other", "more"):
+        for field in ("text", "text_other", "text_witness", "more"):
             value: str = getattr(passage, field)
             assert len(value) <= MAX_TEXT, f"{passage.id}.{field}: {len(value)} characters"
+        assert len(passage.line) <= MAX_LINE, f"{passage.id}.line: {len(passage.line)}"
 
 
 def test_contact_texts_fit_a_message(content: Content) -> None:
@@ -198,6 +204,7 @@ def _assert_ids(ids: list[str], where: str) -> None:
 
 def test_option_ids_are_valid_and_unique(content: Content) -> None:
     _assert_ids([s.id for s in content.speakers], "speaker")
+    _assert_ids([e.id for e in content.employers], "employer")
     _assert_ids([d.id for d in content.domains], "domain")
     # Situation ids are unique across domains, so a `situations` filter is unambiguous.
     _assert_ids([s.id for d in content.domains for s in d.situations], "situation")
@@ -217,6 +224,7 @@ def test_passage_and_contact_ids_are_valid_and_unique(content: Content) -> None:
 
 def test_fixed_ids_exist_in_order(content: Content) -> None:
     assert tuple(s.id for s in content.speakers) == SPEAKER_IDS
+    assert tuple(e.id for e in content.employers) == EMPLOYER_IDS
     assert tuple(d.id for d in content.domains) == DOMAIN_IDS
     for domain in content.domains:
         assert tuple(s.id for s in domain.situations) == SITUATION_IDS[domain.id], domain.id
@@ -269,6 +277,8 @@ def test_passage_filters_name_existing_ids(content: Content) -> None:
     known = {
         "domains": {d.id for d in content.domains},
         "situations": {s.id for d in content.domains for s in d.situations},
+        "exclude_situations": {s.id for d in content.domains for s in d.situations},
+        "employers": {e.id for e in content.employers},
         "criteria": {c.id for c in content.criterion_groups},
         "speakers": {s.id for s in content.speakers},
         "evidence": {e.id for e in content.evidence_kinds},
@@ -303,42 +313,74 @@ def _answers(content: Content) -> Iterator[tuple[str, str | None]]:
 def test_every_answer_gets_a_law_and_a_route(content: Content, array: str) -> None:
     passages = _passage_lists(content)[array]
     for domain, situation in _answers(content):
-        assert any(
-            p.applies(Answers(domain=domain, situation=situation, speaker="self")) for p in passages
-        ), f"no {array} passage for {domain}/{situation}"
+        answers = Answers(domain=domain, situation=situation, speaker="self", legal=True)
+        assert any(p.applies(answers) for p in passages), f"no {array} for {domain}/{situation}"
+
+
+def test_every_answer_without_a_reason_gets_something_that_fits(content: Content) -> None:
+    # Without a reason of the law: a kind explanation and, somewhere, something to do.
+    for domain, situation in _answers(content):
+        answers = Answers(domain=domain, situation=situation, speaker="self", legal=False)
+        assert any(p.applies(answers) for p in content.not_discrimination), domain
+        assert any(p.applies(answers) for p in content.routes + content.not_discrimination)
 
 
 def test_every_evidence_kind_gets_advice(content: Content) -> None:
     for kind in content.evidence_kinds:
-        assert any(
-            p.evidence and p.applies(Answers(evidence=frozenset({kind.id})))
-            for p in content.evidence_advice
-        ), f"no advice for evidence {kind.id}"
+        for legal in (True, False):
+            answers = Answers(evidence=frozenset({kind.id}), legal=legal, domain="housing")
+            assert any(p.evidence and p.applies(answers) for p in content.evidence_advice), (
+                f"no advice for evidence {kind.id} (legal={legal})"
+            )
 
 
 def test_some_passages_apply_to_everyone(content: Content) -> None:
-    # The "what is" screen is general; a dated account and the Défenseur's non-suspension of
-    # deadlines are shown whatever the answers.
+    # The "what is" screen is general; a dated account is advised whatever the answers, and a
+    # note on delays is shown with a reason of the law and without one.
     assert all(p.applies(NO_ANSWER) for p in content.what_is)
     assert any(p.applies(NO_ANSWER) for p in content.evidence_advice)
-    assert any(p.applies(NO_ANSWER) and p.years is None for p in content.deadlines)
+    notes = [p for p in content.deadlines if p.months is None]
+    for legal in (True, False):
+        assert any(p.applies(Answers(legal=legal)) for p in notes), legal
 
 
 def test_not_discrimination_has_a_general_passage(content: Content) -> None:
     assert any(p.applies(NO_ANSWER) for p in content.not_discrimination)
 
 
-def test_deadline_years(content: Content) -> None:
-    years = {p.id: p.years for p in content.deadlines}
-    assert 6 in years.values(), "the 6-year criminal delay is missing"
-    work = [p for p in content.deadlines if p.domains == ("work",)]
-    assert any(p.years == 5 for p in work), "the 5-year employment delay is missing"
+def test_delays_are_data(content: Content) -> None:
+    # Each delay says how long (months), from when (starts) and, for the summary, what
+    # (line); a passage without months is a note and says none of this.
+    months = {p.id: p.months for p in content.deadlines}
+    assert months["dl_criminal"] == 72, "the 6-year criminal delay (CPP art. 8)"
+    assert months["dl_work"] == 60, "the 5-year employment delay (L1134-5)"
+    assert months["dl_civil"] == 60, "the 5-year civil delay (Code civil art. 2224)"
+    assert months["dl_admin"] == 2, "the 2-month delay against an administrative decision"
+    assert months["dl_press"] == 3, "the 3-month press-law delay"
+    assert months["dl_public"] == 48, "the 4-year rule of loi 68-1250"
     for passage in content.deadlines:
-        if passage.years is not None:
-            assert passage.years > 0, passage.id
-        if passage.years == 5 and "work" not in passage.domains:
-            # Code civil art. 2224 was not re-read: the general civil delay stays cautious.
-            assert "en général" in passage.text, passage.id
+        if passage.months is None:
+            assert not passage.starts, passage.id
+            assert not passage.line, passage.id
+            continue
+        assert passage.months > 0, passage.id
+        assert passage.starts in STARTS, f"{passage.id}: starts {passage.starts!r}"
+        assert passage.line.strip(), f"{passage.id} has no summary line"
+        assert not passage.line[0].isupper(), f"{passage.id}: the line follows its length"
+    for passage in content.all_passages():
+        if passage not in content.deadlines:
+            assert passage.months is None, passage.id
+            assert not passage.line, passage.id
+
+
+def test_uncertain_delays_stay_hedged(content: Content) -> None:
+    # CJA R421-1 was not read and the prior appeal is UNCONFIRMED in detail (legal-facts §0).
+    admin = next(p for p in content.deadlines if p.id == "dl_admin")
+    assert "en général" in admin.text
+    assert "recours" in admin.line
+    assert "d'abord" in admin.line
+    civil = next(p for p in content.deadlines if p.id == "dl_civil")
+    assert "en général" in civil.text
 
 
 def test_other_speakers_have_their_wording(content: Content) -> None:

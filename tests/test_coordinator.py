@@ -11,13 +11,17 @@ import os
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.botapi_double import BotApiDouble, Person
+from bot.counters import CounterStore, Metric
 from bot.settings import Settings
-from handlers.coordinator import monthly_digest
+from bot.stats.figures import Kind, Period, latest
+from bot.stats.labels import period_name
+from handlers.coordinator import send_digest
 from tests.conftest import RunningBot, make_settings, running_bot
 from tests.support import walk
 
@@ -62,6 +66,50 @@ async def journeys(double: BotApiDouble, first_id: int, number: int) -> None:
         await person.send("Anzin")
 
 
+# What one of those journeys counts (a housing rental, origin, under 6 months, writings,
+# then Anzin typed): seeded through CounterStore when only the figures matter.
+JOURNEY = (
+    (Metric.LANGUAGE, "fr", ""),
+    (Metric.SOURCE, "direct", ""),
+    *((Metric.STEP, step, "") for step in ("welcome", "speaker", "domain", "situation")),
+    *((Metric.STEP, step, "") for step in ("criteria", "when", "evidence", "narrative")),
+    (Metric.SPEAKER, "self", ""),
+    (Metric.DOMAIN, "housing", ""),
+    (Metric.SITUATION, "housing", "private_rental"),
+    (Metric.CRITERION, "housing", "origin"),
+    (Metric.TIMING, "lt6m", ""),
+    (Metric.EVIDENCE, "writings", ""),
+    (Metric.STEP, "rights", ""),
+    (Metric.STEP, "referral", ""),
+    (Metric.REFERRAL, "name", ""),
+    (Metric.TERRITORY, "59014", ""),
+)
+
+
+async def seed(settings: Settings, month: Period, number: int) -> None:
+    """`number` such journeys counted in a past month, as the store writes them."""
+    when = datetime(month.year, month.number, 15, 12, tzinfo=settings.zone)
+    store = await CounterStore.open(settings.database_path, settings.zone, clock=lambda: when)
+    for _ in range(number):
+        counting = store.contribution()
+        for metric, dim1, dim2 in JOURNEY:
+            await counting.increment(metric, dim1, dim2)
+    await store.close()
+
+
+def today(settings: Settings) -> date:
+    """Today where the counters are kept."""
+    return datetime.now(settings.zone).date()
+
+
+def published(settings: Settings, kind: Kind) -> tuple[Period, str]:
+    """The latest period of a kind published, and its button's label: on the period
+    screen for a quarter or a year, on the other periods' screen for a month."""
+    period = latest(kind, today(settings))
+    prefix = {Kind.QUARTER: "Le trimestre dernier · ", Kind.YEAR: "L'année dernière · "}
+    return period, prefix.get(kind, "") + period_name(period, "fr")
+
+
 async def test_non_coordinators_get_the_unknown_command_answer(
     staff_bot: RunningBot, double: BotApiDouble
 ) -> None:
@@ -79,13 +127,17 @@ async def test_non_coordinators_get_the_unknown_command_answer(
 async def test_coordinator_gets_table_chart_and_csv_with_small_cells_hidden(
     staff_bot: RunningBot, double: BotApiDouble, staff_settings: Settings
 ) -> None:
-    await journeys(double, 9200, 12)
+    month, name = published(staff_settings, Kind.MONTH)
+    await seed(staff_settings, month, 12)
     coordinator = double.person(COORDINATOR, first_name="Coordinatrice")
-    await coordinator.send("/stats")
-    await coordinator.press("Ce mois-ci")
+    [choice] = await coordinator.send("/stats")
+    assert "publié une fois terminé" in choice.text
+    [others] = await coordinator.press("📅 Autres périodes")
+    assert name in [label for row in others.buttons for label in row]
+    await coordinator.press(name)
     assert "quel découpage" in coordinator.messages[-1].text
     shown = await coordinator.press("Domaine")
-    table = next(m for m in shown if "Domaine — Ce mois-ci" in m.text)
+    table = next(m for m in shown if f"Domaine — {name}" in m.text)
     assert "Logement" in table.text
     assert "12" in table.text
     photo = next(m for m in shown if m.kind == "photo")
@@ -97,13 +149,14 @@ async def test_coordinator_gets_table_chart_and_csv_with_small_cells_hidden(
         csv.reader(io.StringIO(document.document.content.decode("utf-8-sig")), delimiter=";")
     )
     assert rows[0][:4] == ["period", "dimension", "id", "label"]
-    assert rows[1][2:5] == ["housing", "Logement", "12"]
+    assert rows[1] == [month.id, "domain", "housing", "Logement", "12"]
     await coordinator.press("⬅️ Période")
-    await coordinator.press("Ce mois-ci")
+    await coordinator.press("📅 Autres périodes")
+    await coordinator.press(name)
     shown = await coordinator.press("Territoire")
     table = next(m for m in shown if "Territoire" in m.text)
     assert "Anzin" in table.text
-    # Every breakdown and period answers with the three outputs, without error.
+    # Every breakdown and every kind of period answers with the three outputs.
     for breakdown in (
         "Critère",
         "Domaine × critère",
@@ -114,28 +167,45 @@ async def test_coordinator_gets_table_chart_and_csv_with_small_cells_hidden(
         "Utilité",
     ):
         await coordinator.press("⬅️ Période")
-        await coordinator.press("Depuis le début")
+        await coordinator.press(published(staff_settings, Kind.QUARTER)[1])
         shown = await coordinator.press(breakdown)
         assert [m.kind for m in shown if m.kind != "text"] == ["photo", "document"], breakdown
-    for period in ("Le mois dernier", "Les 3 derniers mois", "Cette année", "L'année dernière"):
-        await coordinator.press("⬅️ Période")
-        await coordinator.press(period)
-        shown = await coordinator.press("Domaine")
-        assert any(m.kind == "document" for m in shown), period
-    assert counts(staff_settings)[("territory", "59014", "")] == 12
+    await coordinator.press("⬅️ Période")
+    await coordinator.press(published(staff_settings, Kind.YEAR)[1])
+    shown = await coordinator.press("Domaine")
+    assert any(m.kind == "document" for m in shown)
 
 
 async def test_small_groups_are_shown_as_below_the_threshold(
-    staff_bot: RunningBot, double: BotApiDouble
+    staff_bot: RunningBot, double: BotApiDouble, staff_settings: Settings
 ) -> None:
-    await journeys(double, 9300, 3)
+    quarter, button = published(staff_settings, Kind.QUARTER)
+    await seed(staff_settings, Period.month(quarter.year, quarter.number * 3), 3)
     coordinator = double.person(COORDINATOR)
     await coordinator.send("/stats")
-    await coordinator.press("Ce mois-ci")
+    await coordinator.press(button)
     shown = await coordinator.press("Domaine")
-    table = next(m for m in shown if "Domaine — Ce mois-ci" in m.text)
+    table = next(m for m in shown if "Domaine — " in m.text)
     assert "< 11" in table.text
     assert " 3" not in table.text.replace("< 11", "")
+
+
+async def test_the_quarter_in_progress_is_not_published(
+    staff_bot: RunningBot, double: BotApiDouble, staff_settings: Settings
+) -> None:
+    # Two looks a day apart at a month in progress would show one day's people; and a
+    # month comes out with its quarter.
+    day = today(staff_settings)
+    await journeys(double, 9600, 2)
+    assert counts(staff_settings)[("domain", "housing", "")] == 2
+    coordinator = double.person(COORDINATOR)
+    await coordinator.send("/stats")
+    [others] = await coordinator.press("📅 Autres périodes")
+    current = period_name(Period.month(day.year, day.month), "fr")
+    assert current not in [label for row in others.buttons for label in row]
+    forged = await coordinator.press_data(f"j1|stats|m{day.year:04d}{day.month:02d}__domain")
+    assert all(m.kind == "text" for m in forged)
+    assert all("Domaine — " not in m.text for m in forged)
 
 
 async def test_deep_links_count_their_source_and_practice_counts_nothing(
@@ -176,7 +246,7 @@ async def test_link_gives_the_deep_link_and_a_qr_code(
     assert any("pas dans le fichier des sources" in m.text for m in shown)
 
 
-async def test_monthly_digest_reaches_the_coordinator(
+async def test_the_quarterly_digest_reaches_the_coordinator(
     staff_bot: RunningBot, double: BotApiDouble
 ) -> None:
     coordinator = double.person(COORDINATOR)
@@ -184,50 +254,68 @@ async def test_monthly_digest_reaches_the_coordinator(
     app = staff_bot.application
     assert app is not None
     assert app.job_queue is not None
-    app.job_queue.run_once(monthly_digest, 0)
+    app.job_queue.run_once(send_digest, 0)
     for _ in range(50):
-        if any("Chiffres anonymes du mois dernier" in m.text for m in coordinator.messages):
+        if any("Chiffres anonymes du trimestre dernier" in m.text for m in coordinator.messages):
             break
         await asyncio.sleep(0.1)
-    digest = next(m for m in coordinator.messages if "mois dernier" in m.text)
+    digest = next(m for m in coordinator.messages if "trimestre dernier" in m.text)
+    assert period_name(published(staff_bot.settings, Kind.QUARTER)[0], "fr") in digest.text
     assert "Étapes atteintes" in digest.text
     assert "moins de 11" in digest.text
 
 
 async def test_stats_export_prints_the_same_protected_figures(
-    staff_bot: RunningBot, double: BotApiDouble, staff_settings: Settings
+    staff_bot: RunningBot, staff_settings: Settings
 ) -> None:
-    await journeys(double, 9500, 12)
+    month, _name = published(staff_settings, Kind.MONTH)
+    await seed(staff_settings, month, 12)
     await staff_bot.stop()
-    month = __import__("datetime").date.today().strftime("%Y-%m")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     environment.update(
         DATABASE_PATH=str(staff_settings.database_path),
         PYTHONPATH=str(ROOT),
     )
-    code, out, err = await run_bot(
-        environment,
-        "stats",
-        "export",
-        "--from",
-        month,
-        "--to",
-        month,
-        "--breakdown",
-        "domain",
-        "--format",
-        "json",
-    )
+    export = ("stats", "export", "--breakdown", "domain", "--format", "json")
+    code, out, err = await run_bot(environment, *export, "--period", month.id)
     assert code == 0, err
     data = json.loads(out)
+    assert data["period"] == month.id
+    assert data["protected"] is True
     assert data["cells"][0]["key"] == ["housing"]
     assert data["cells"][0]["count"] == 12
     assert data["threshold"] == 11
-    code, _out, err = await run_bot(
-        environment, "stats", "export", "--from", "2026-13", "--to", month, "--breakdown", "domain"
-    )
+    # The same month as --from/--to; a range that is no calendar period is refused.
+    code, same, err = await run_bot(environment, *export, "--from", month.id, "--to", month.id)
+    assert (code, same) == (0, out), err
+    start = Period.month(month.year, 1 if month.number > 1 else 2).id
+    stop = Period.month(month.year, 2 if month.number > 1 else 3).id
+    code, _out, err = await run_bot(environment, *export, "--from", start, "--to", stop)
+    assert code == 2
+    assert "--period" in err
+    assert "Traceback" not in err
+    day = today(staff_settings)
+    current = Period.month(day.year, day.month).id
+    code, _out, err = await run_bot(environment, *export, "--period", current)
+    assert code == 2
+    assert "not published yet" in err
+    code, _out, err = await run_bot(environment, *export, "--period", "2026-13")
     assert code == 2
     assert "Traceback" not in err
+    # Operators who need them get the unprotected counts, with a warning line.
+    when = datetime(month.year, month.number, 20, tzinfo=staff_settings.zone)
+    store = await CounterStore.open(staff_settings.database_path, clock=lambda: when)
+    for _ in range(3):
+        await store.contribution().increment(Metric.DOMAIN, "work")
+    await store.close()
+    code, protected, err = await run_bot(environment, *export, "--period", month.id)
+    assert code == 0, err
+    assert {c["key"][0]: c["count"] for c in json.loads(protected)["cells"]}["work"] is None
+    code, raw, err = await run_bot(environment, *export, "--raw", "--period", month.id)
+    assert code == 0
+    assert err.startswith("Warning: RAW counts")
+    assert json.loads(raw)["protected"] is False
+    assert {c["key"][0]: c["count"] for c in json.loads(raw)["cells"]}["work"] == 3
 
 
 async def run_bot(environment: dict[str, str], *args: str) -> tuple[int, str, str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -44,20 +47,37 @@ def test_pack_refuses_free_text() -> None:
         Button(Action.SPEAKER, "Jean Dupont").pack()
 
 
+ONGOING = Timing(id="ongoing", label="", min_months=0, max_months=0)
+LT6M = Timing(id="lt6m", label="", min_months=0, max_months=6)
+FROM_6_TO_12M = Timing(id="6to12m", label="", min_months=6, max_months=12)
+FROM_1_TO_5Y = Timing(id="1to5y", label="", min_months=12, max_months=60)
+GT5Y = Timing(id="gt5y", label="", min_months=60, max_months=None)
+
+
 @pytest.mark.parametrize(
-    ("timing", "years", "expected"),
+    ("timing", "months", "expected"),
     [
-        (Timing(id="ongoing", label="", min_months=0, max_months=0), 5, DeadlineStatus.OPEN),
-        (Timing(id="lt6m", label="", min_months=0, max_months=6), 5, DeadlineStatus.OPEN),
-        (Timing(id="1to5y", label="", min_months=12, max_months=60), 5, DeadlineStatus.CLOSE),
-        (Timing(id="1to5y", label="", min_months=12, max_months=60), 6, DeadlineStatus.OPEN),
-        (Timing(id="gt5y", label="", min_months=60, max_months=None), 5, DeadlineStatus.MAYBE_PAST),
-        (Timing(id="gt5y", label="", min_months=60, max_months=None), 6, DeadlineStatus.CLOSE),
-        (None, 6, DeadlineStatus.CLOSE),
+        (ONGOING, 60, DeadlineStatus.OPEN),
+        (ONGOING, 2, DeadlineStatus.CLOSE),  # a short delay: act quickly even if it goes on
+        (LT6M, 60, DeadlineStatus.OPEN),
+        (LT6M, 2, DeadlineStatus.MAYBE_PAST),  # up to 6 months ago: 2 months may be gone
+        (FROM_6_TO_12M, 3, DeadlineStatus.PAST),
+        (FROM_6_TO_12M, 48, DeadlineStatus.OPEN),
+        (FROM_1_TO_5Y, 60, DeadlineStatus.CLOSE),
+        (FROM_1_TO_5Y, 72, DeadlineStatus.OPEN),
+        (FROM_1_TO_5Y, 48, DeadlineStatus.MAYBE_PAST),
+        (GT5Y, 60, DeadlineStatus.PAST),
+        (GT5Y, 72, DeadlineStatus.MAYBE_PAST),  # 7 to 10 years ago lies beyond 6 years
+        (None, 72, DeadlineStatus.CLOSE),
     ],
 )
-def test_deadline_status(timing: Timing | None, years: int, expected: DeadlineStatus) -> None:
-    assert status(timing, years) is expected
+def test_deadline_status(timing: Timing | None, months: int, expected: DeadlineStatus) -> None:
+    assert status(timing, months) is expected
+
+
+def test_an_unbounded_period_never_reads_soon() -> None:
+    for months in range(1, 200):
+        assert status(GT5Y, months) in {DeadlineStatus.PAST, DeadlineStatus.MAYBE_PAST}
 
 
 def test_rights_without_legal_criterion_explain_instead_of_citing_the_law() -> None:
@@ -75,9 +95,10 @@ def test_rights_without_legal_criterion_explain_instead_of_citing_the_law() -> N
 async def test_counters_upsert_by_month_and_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "counters.sqlite3"
     store = await CounterStore.open(path)
-    await store.increment(Metric.DOMAIN, "work")
-    await store.increment(Metric.DOMAIN, "work")
-    await store.increment(Metric.CRITERION, "work", "origin")
+    counting = store.contribution()
+    await counting.increment(Metric.DOMAIN, "work")
+    await counting.increment(Metric.DOMAIN, "work")
+    await counting.increment(Metric.CRITERION, "work", "origin")
     await store.close()
     store = await CounterStore.open(path)
     rows = {(r.metric, r.dim1, r.dim2): r.count for r in await store.read()}
@@ -90,15 +111,61 @@ async def test_counters_upsert_by_month_and_survive_reopening(tmp_path: Path) ->
     assert columns == ["month", "metric", "dim1", "dim2", "count"]
 
 
-async def test_buffered_counters_are_written_at_close(tmp_path: Path) -> None:
-    path = tmp_path / "counters.sqlite3"
-    store = await CounterStore.open(path, flush_seconds=300)
-    await store.increment(Metric.USEFUL, "yes")
+def on_disk(path: Path) -> int:
+    """How many counts the file holds (its write-ahead log included)."""
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count(*) FROM counters").fetchone()[0] == 0
+        return int(db.execute("SELECT coalesce(sum(count), 0) FROM counters").fetchone()[0])
+
+
+def wal_size(path: Path) -> int:
+    """The size of the file's write-ahead log."""
+    return Path(f"{path}-wal").stat().st_size
+
+
+async def test_a_write_mixes_at_least_min_batch_conversations(tmp_path: Path) -> None:
+    path = tmp_path / "counters.sqlite3"
+    store = await CounterStore.open(path, flush_seconds=0, min_batch=3)
+    first, second = store.contribution(), store.contribution()
+    for _ in range(4):  # one conversation counting many times is still one
+        await first.increment(Metric.STEP, "welcome")
+    await second.increment(Metric.STEP, "welcome")
+    await store.flush()
+    assert on_disk(path) == 0
+    assert store.waiting == 2
+    await store.contribution().increment(Metric.STEP, "welcome")
+    assert on_disk(path) == 6
+    assert store.waiting == 0
+    assert wal_size(path) == 0  # the log is truncated after each write
+    await first.increment(Metric.USEFUL, "yes")
+    await store.close()  # at stop, however few
+    assert on_disk(path) == 7
+
+
+async def test_the_change_of_month_writes_last_month(tmp_path: Path) -> None:
+    path = tmp_path / "counters.sqlite3"
+    now = [datetime(2026, 3, 31, 23, 59, tzinfo=ZoneInfo("Europe/Paris"))]
+    store = await CounterStore.open(path, flush_seconds=300, min_batch=5, clock=lambda: now[0])
+    await store.contribution().increment(Metric.STEP, "welcome")
+    await store.flush()
+    assert on_disk(path) == 0
+    now[0] = datetime(2026, 4, 1, 0, 1, tzinfo=ZoneInfo("Europe/Paris"))
+    rows = await store.read()  # March is over: its figures must be final
+    assert [(r.month, r.count) for r in rows] == [("2026-03", 1)]
+    await store.contribution().increment(Metric.STEP, "welcome")
+    assert on_disk(path) == 1  # April's count waits for more conversations
     await store.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count FROM counters").fetchone()[0] == 1
+        months = sorted(m for (m,) in db.execute("SELECT month FROM counters"))
+    assert months == ["2026-03", "2026-04"]
+
+
+async def test_a_contribution_holds_nothing_and_cannot_be_persisted(tmp_path: Path) -> None:
+    store = await CounterStore.open(tmp_path / "counters.sqlite3")
+    counting = store.contribution()
+    assert repr(counting) == "Contribution()"
+    with pytest.raises(TypeError, match="never persisted"):
+        pickle.dumps(counting)
+    await store.close()
 
 
 async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:

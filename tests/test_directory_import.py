@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tarfile
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,12 @@ def test_first_kept_pivot_decides_the_kind() -> None:
 def test_broken_records_are_counted_by_reason() -> None:
     info = read("bulk_array.json").info
     assert info.loaded == {DEFENSEUR: 2, "mjd": 1}
+    assert info.records == 16
+    assert info.rules == {
+        "pivot defenseur_droits": 8,  # every record with the pivot, even those then skipped
+        "ancien_code_pivot defenseur_droits-…": 0,
+        'nom "Défenseur des droits"': 2,  # tags and line breaks do not hide the name
+    }
     assert info.skipped == {
         "bad pivot JSON": 1,
         "duplicate id": 1,
@@ -262,11 +269,12 @@ def test_api_bare_list() -> None:
 
 
 def test_stream_reads_across_tiny_chunks() -> None:
-    payload = '{"note": "x", "results": [12345, {"a": [1, 2]}, "s"], "echantillon": true}'
+    payload = '{"note": {"x": [1]}, "echantillon": true, "results": [12345, {"a": [1.5, 2]}, "s"]}'
     stream = RecordStream(io.BytesIO(payload.encode()), chunk_size=3)
-    assert list(stream) == [12345, {"a": [1, 2]}, "s"]
-    assert stream.sample
+    assert list(stream) == [12345, {"a": [1.5, 2]}, "s"]
+    assert stream.sample  # declared before the records, as the shipped sample file does
     assert stream.api
+    assert isinstance(next(iter(RecordStream(io.BytesIO(b"[2.5]")))), float)  # not Decimal
     # Multi-byte characters split between chunks, and a byte-order mark, decode whole.
     bulk = "\ufeff".encode() + (FIXTURES / "bulk_array.json").read_bytes()
     assert list(RecordStream(io.BytesIO(bulk), chunk_size=7)) == json.loads(bulk[3:])
@@ -275,7 +283,7 @@ def test_stream_reads_across_tiny_chunks() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ['{"total": 3}', "12", '[{"a": 1} {"b": 2}]', '[{"a": 1}', "[] []", '{"service": [1,'],
+    ['{"total": 3}', "12", '[{"a": 1} {"b": 2}]', '[{"a": 1}', "[] []", '{"service": [1,', "", " "],
 )
 def test_stream_refuses_what_is_not_a_dila_file(payload: str) -> None:
     with pytest.raises(DirectoryError):
@@ -431,6 +439,10 @@ def test_cli_import_reports_and_saves(tmp_path: Path, capsys: pytest.CaptureFixt
     assert directory_command(settings, ["import", str(FIXTURES / "bulk_array.json")]) == 0
     out = capsys.readouterr().out.splitlines()
     for line in (
+        "Records read: 16",
+        "Delegate rule pivot defenseur_droits: 8 records",
+        "Delegate rule ancien_code_pivot defenseur_droits-…: 0 records",
+        'Delegate rule nom "Défenseur des droits": 2 records',
         "Kept defenseur_droits: 2",
         "Kept mjd: 1",
         "Kept cidf: 0",
@@ -515,7 +527,7 @@ def test_cli_refuses_a_file_that_is_not_utf8(
     latin = tmp_path / "latin1.json"
     latin.write_bytes('[{"nom": "Défenseur"}]'.encode("latin-1"))
     assert directory_command(settings_for(tmp_path), ["import", str(latin)]) == 1
-    assert "cannot be read (UnicodeDecodeError)" in capsys.readouterr().err
+    assert "Cannot import latin1.json: not UTF-8 text;" in capsys.readouterr().err
 
 
 def _wired() -> bool:
@@ -557,52 +569,96 @@ def test_python_m_bot_directory_import(tmp_path: Path) -> None:
 
 # --- sync against a local fake of the API -----------------------------------------------
 
-WHERE = re.compile(r'pivot LIKE "(\w+)" AND code_insee_commune LIKE "(\w+)%"')
+KIND_WHERE = re.compile(r'pivot LIKE "(\w+)"')
+HALL_WHERE = re.compile(r'pivot LIKE "mairie" AND code_insee_commune LIKE "(\w+)%"')
 
 
 class FakeApi:
-    """Opendatasoft's /records for département 59, from a fixture; can fail on demand."""
+    """Opendatasoft's /exports/json and /records, from fixtures; can fail on demand.
+
+    Records are those of `api_sync_59.json` (département 59) and `api_border_62.json`
+    (SYNTHETIC: delegates based in 62, one of them also serving Douai, 59). A kind's query
+    answers all France, as the real API does; the town halls' query filters by département.
+    """
 
     def __init__(self) -> None:
-        pages = json.loads((FIXTURES / "api_sync_59.json").read_text(encoding="utf-8"))
-        self.records: dict[str, list[Any]] = pages
+        self.records: dict[str, list[Any]] = {}
+        for name in ("api_sync_59.json", "api_border_62.json"):
+            data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+            for kind, records in data.items():
+                if kind != "_source":
+                    self.records.setdefault(kind, []).extend(records)
+        self.exports = True  # False: /exports/json answers 404, as if the dataset lacked it
         self.failures: list[int] = []  # statuses to answer before the next success
-        self.queries: list[tuple[str, str, int, int]] = []
+        self.queries: list[tuple[str, str, dict[str, str]]] = []  # (endpoint, where, params)
         self.user_agents: set[str] = set()
         self.url = ""
         self.claimed_total: int | None = None
 
-    async def handle(self, request: web.Request) -> web.Response:
+    def select(self, where: str) -> list[Any]:
+        if match := HALL_WHERE.fullmatch(where):
+            return [
+                r
+                for r in self.records.get("mairie", [])
+                if r["code_insee_commune"].startswith(match[1])
+            ]
+        match = KIND_WHERE.fullmatch(where)
+        assert match, where
+        return self.records.get(match[1], [])
+
+    def _failure(self, request: web.Request) -> web.Response | None:
         self.user_agents.add(request.headers.get("User-Agent", ""))
         if self.failures:
             return web.Response(status=self.failures.pop(0), text="busy")
-        match = WHERE.fullmatch(request.query["where"])
-        assert match, request.query["where"]
-        kind, departement = match.groups()
+        return None
+
+    async def export(self, request: web.Request) -> web.Response:
+        if failed := self._failure(request):
+            return failed
+        if not self.exports:
+            return web.Response(status=404, text="no such endpoint")
+        assert "offset" not in request.query  # the export is uncapped only without offset
+        self.queries.append(("exports", request.query["where"], dict(request.query)))
+        return web.json_response(self.select(request.query["where"]))  # a bare array
+
+    async def page(self, request: web.Request) -> web.Response:
+        if failed := self._failure(request):
+            return failed
         limit, offset = int(request.query["limit"]), int(request.query["offset"])
+        assert limit <= 100
         assert limit + offset <= 10_000
-        self.queries.append((kind, departement, limit, offset))
-        records = self.records.get(kind, []) if departement == "59" else []
+        self.queries.append(("records", request.query["where"], dict(request.query)))
+        records = self.select(request.query["where"])
         total = self.claimed_total or len(records)
         page = records[offset : offset + limit]
         if self.claimed_total:
-            page = [{"id": f"{kind}-{offset + i}", "pivot": "[]"} for i in range(limit)]
+            page = [{"id": f"x-{offset + i}", "pivot": "[]"} for i in range(limit)]
         return web.json_response({"total_count": total, "results": page})
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[FakeApi]:
+@asynccontextmanager
+async def serve_fake_api() -> AsyncIterator[FakeApi]:
+    """The fake API on 127.0.0.1, on a free port, for the time of a test."""
     fake = FakeApi()
     app = web.Application()
-    app.router.add_get("/records", fake.handle)
+    app.router.add_get("/records", fake.page)
+    app.router.add_get("/exports/json", fake.export)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     host, port = runner.addresses[0][:2]
     fake.url = f"http://{host}:{port}/records"
-    yield fake
-    await runner.cleanup()
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeApi]:
+    async with serve_fake_api() as fake:
+        yield fake
 
 
 def _closed_port() -> int:
@@ -612,41 +668,104 @@ def _closed_port() -> int:
     return port
 
 
-async def test_sync_pages_through_every_kind(api: FakeApi, tmp_path: Path) -> None:
+async def test_sync_finds_a_delegate_based_across_the_border(api: FakeApi, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, directory_api_url=api.url, directory_departements="59")
+    lines: list[str] = []
+    result = await sync_directory(settings, backoff=0, progress=lines.append)
+    directory = result.directory
+    places = by_id(directory)
+    lens = places["sync-62-lens"]  # based in Lens (62), serves Douai (59178)
+    assert lens.insee == "62498"
+    assert "59178" in lens.served
+    assert [m.permanence.id for m in directory.best(insee="59178")] == ["sync-62-lens"]
+    assert "sync-62-arras" not in places  # serves only 62
+    info = directory.info
+    assert info.skipped["serves none of the départements"] == 1
+    assert info.loaded == {DEFENSEUR: 5, "mjd": 1}
+    assert set(directory.points) == {"59606", "59172", "59014"}  # 59's town halls only
+    assert lines == [
+        "Département 59: 5 defenseur_droits (1 based outside), 1 mjd, 0 cidf, 0 adil; 3 town halls"
+    ]
+    # One uncapped export per kind, nationwide, then the town halls of each département.
+    assert [(q[0], q[1]) for q in api.queries] == [
+        ("exports", 'pivot LIKE "defenseur_droits"'),
+        ("exports", 'pivot LIKE "mjd"'),
+        ("exports", 'pivot LIKE "cidf"'),
+        ("exports", 'pivot LIKE "adil"'),
+        ("exports", 'pivot LIKE "mairie" AND code_insee_commune LIKE "59%"'),
+    ]
+    assert result.requests == 5
+    assert result.notes == []
+
+
+async def test_sync_of_two_departements(api: FakeApi, tmp_path: Path) -> None:
     settings = settings_for(tmp_path, directory_api_url=api.url, directory_departements="59,62")
-    result = await sync_directory(settings, page_size=2, backoff=0)
+    lines: list[str] = []
+    result = await sync_directory(settings, backoff=0, progress=lines.append)
     info = result.directory.info
-    assert info.loaded == {DEFENSEUR: 4, "mjd": 1}
+    assert info.loaded == {DEFENSEUR: 6, "mjd": 1}
     assert info.skipped.get("bad pivot JSON") == 1
     assert "duplicate id" not in info.skipped  # one record answering two queries is no error
-    assert set(result.directory.points) == {"59606", "59172", "59014"}
+    assert set(result.directory.points) == {"59606", "59172", "59014", "62498"}
     assert info.file_name == "API Annuaire de l'administration"
     assert info.download_url == api.url
     assert not info.sample
-    defenseur_pages = [q for q in api.queries if q[:2] == (DEFENSEUR, "59")]
-    assert [q[3] for q in defenseur_pages] == [0, 2, 4]  # 6 records, 2 per page
-    assert {q[0] for q in api.queries} == {DEFENSEUR, "mjd", "cidf", "adil", "mairie"}
-    assert {q[1] for q in api.queries} == {"59", "62"}
+    assert len(lines) == 2
+    assert lines[1] == "Département 62: 2 defenseur_droits, 0 mjd, 0 cidf, 0 adil; 1 town halls"
     assert all(ua.startswith("egalite-bot/") for ua in api.user_agents)
+
+
+async def test_sync_pages_records_when_the_export_is_missing(api: FakeApi, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, directory_api_url=api.url, directory_departements="59")
+    api.exports = False
+    result = await sync_directory(settings, page_size=2, backoff=0)
+    assert result.directory.info.loaded == {DEFENSEUR: 5, "mjd": 1}  # the {"results"} shape
+    defenseur_pages = [q[2]["offset"] for q in api.queries if q[1].endswith('"defenseur_droits"')]
+    assert defenseur_pages == ["0", "2", "4", "6"]  # 8 records nationwide, 2 per page
+    assert result.notes == [
+        f"{api.url[: -len('records')]}exports/json answered 404: paged {api.url} instead"
+    ]
+
+
+async def test_sync_stops_at_the_paging_limit_and_says_so(api: FakeApi, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, directory_api_url=api.url)
+    api.exports = False
+    api.claimed_total = 25_000
+    result = await sync_directory(settings, page_size=3, max_results=7, backoff=0)
+    offsets = [
+        (q[2]["offset"], q[2]["limit"]) for q in api.queries if q[1].endswith('"defenseur_droits"')
+    ]
+    assert offsets == [("0", "3"), ("3", "3"), ("6", "1")]
+    assert any("first 7 of 25000" in note for note in result.notes)
 
 
 async def test_sync_retries_a_server_error_then_succeeds(api: FakeApi, tmp_path: Path) -> None:
     settings = settings_for(tmp_path, directory_api_url=api.url)
     api.failures = [500, 429]
     result = await sync_directory(settings, backoff=0)
-    assert result.directory.info.loaded == {DEFENSEUR: 4, "mjd": 1}
+    assert result.directory.info.loaded == {DEFENSEUR: 5, "mjd": 1}
+    assert result.requests == 7  # 5 queries, 2 of them retried once
     api.failures = [503] * 4  # one try and three retries, then give up
     with pytest.raises(SyncError, match="HTTP 503"):
         await sync_directory(settings, backoff=0)
 
 
-async def test_sync_stops_at_the_paging_limit_and_says_so(api: FakeApi, tmp_path: Path) -> None:
-    settings = settings_for(tmp_path, directory_api_url=api.url)
-    api.claimed_total = 25_000
-    result = await sync_directory(settings, page_size=3, max_results=7, backoff=0)
-    offsets = [(q[3], q[2]) for q in api.queries if q[0] == DEFENSEUR]
-    assert offsets == [(0, 3), (3, 3), (6, 1)]
-    assert any("first 7 of 25000" in note for note in result.notes)
+async def test_sync_refuses_an_answer_that_is_not_json(tmp_path: Path) -> None:
+    async def maintenance(request: web.Request) -> web.Response:
+        return web.Response(text="<html>maintenance</html>")
+
+    app = web.Application()
+    app.router.add_get("/exports/json", maintenance)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        broken = settings_for(tmp_path, directory_api_url=f"http://{host}:{port}/records")
+        with pytest.raises(SyncError, match="unexpected answer: no records"):
+            await sync_directory(broken, backoff=0)
+    finally:
+        await runner.cleanup()
 
 
 async def test_sync_refused_connection(tmp_path: Path) -> None:
@@ -657,6 +776,27 @@ async def test_sync_refused_connection(tmp_path: Path) -> None:
         await sync_directory(settings, backoff=0)
 
 
+def test_sync_dry_run_fetches_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    port = _closed_port()  # nothing listens there
+    url = f"http://127.0.0.1:{port}/api/records"
+    settings = settings_for(tmp_path, directory_api_url=url, directory_departements="59,62")
+    assert directory_command(settings, ["sync", "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"GET http://127.0.0.1:{port}/api/exports/json (bare JSON array, no paging cap):"
+    )
+    assert out[1:7] == [
+        '  where=pivot LIKE "defenseur_droits"',
+        '  where=pivot LIKE "mjd"',
+        '  where=pivot LIKE "cidf"',
+        '  where=pivot LIKE "adil"',
+        '  where=pivot LIKE "mairie" AND code_insee_commune LIKE "59%"',
+        '  where=pivot LIKE "mairie" AND code_insee_commune LIKE "62%"',
+    ]
+    assert any("serve a commune of 59, 62" in line for line in out)
+    assert not settings.directory_path.exists()
+
+
 async def test_cli_sync_saves_or_keeps_the_directory(
     api: FakeApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -664,8 +804,10 @@ async def test_cli_sync_saves_or_keeps_the_directory(
     # The CLI runs its own event loop: run it in a thread while the fake API serves here.
     assert await asyncio.to_thread(directory_command, settings, ["sync"]) == 0
     out = capsys.readouterr().out
-    assert "Kept defenseur_droits: 4" in out
+    assert "Département 59: 5 defenseur_droits (1 based outside)" in out
+    assert "Kept defenseur_droits: 5" in out
     assert "Skipped (bad pivot JSON): 1" in out
+    assert "Ignored (serves none of the départements): 1" in out
     saved = settings.directory_path.read_bytes()
 
     offline = settings_for(tmp_path, directory_api_url=f"http://127.0.0.1:{_closed_port()}/r")

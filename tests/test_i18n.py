@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot.botapi_double import BotApiDouble
 from bot.i18n import Catalogs, Translator
+from bot.rtl import mirror
 from tests.conftest import RunningBot
 from tests.support import PATH, QUESTIONS, labels, panel
 
@@ -77,20 +78,24 @@ def test_every_language_has_a_name_in_the_picker(catalogs: Catalogs) -> None:
     assert not catalogs.translator("fr@falc").rtl
 
 
+def button_label(t: Translator, msgid: str) -> str:
+    """A button's label as the person sees it (arrows mirrored in right-to-left languages)."""
+    text = t.gettext(msgid)
+    return mirror(text) if t.rtl else text
+
+
 def translated_path(t: Translator) -> list[str]:
     """The presses of the French PATH, in the person's language."""
     presses: list[str] = []
     for _stage, labels_fr in PATH:
-        for label in labels_fr:
-            if label.startswith("▫️ "):
-                presses.append("▫️ " + t.gettext(label.removeprefix("▫️ ")))
-            elif label.startswith("➡️ Valider"):
-                presses.append(
-                    "➡️ "
-                    + t.ngettext("Valider (%(n)d choix)", "Valider (%(n)d choix)", 1) % {"n": 1}
-                )
+        for french in labels_fr:
+            if french.startswith("▫️ "):
+                presses.append("▫️ " + t.gettext(french.removeprefix("▫️ ")))
+            elif french.startswith("➡️ Valider"):
+                validate = t.ngettext("Valider (%(n)d choix)", "Valider (%(n)d choix)", 1)
+                presses.append(("⬅️ " if t.rtl else "➡️ ") + validate % {"n": 1})
             else:
-                presses.append(t.gettext(label))
+                presses.append(button_label(t, french))
     return presses
 
 
@@ -106,20 +111,27 @@ async def test_full_journey_in_each_language(
         await person.send("/langue")
         await person.press("Français facile")
     [welcome] = [m for m in await person.send("/start") if m.buttons]
-    assert t.gettext("▶️ Commencer") in labels(welcome)
+    assert button_label(t, "▶️ Commencer") in labels(welcome)
     for press in translated_path(t):
         await person.press(press)
-    await person.press(t.gettext("📍 Trouver de l'aide ➡️"))
+    await person.press(button_label(t, "📍 Trouver de l'aide ➡️"))
     await person.send("59300")
     await person.press("Valenciennes (59)")
-    await person.press(t.gettext("📝 Voir mon résumé ➡️"))
-    summaries = [m.text for m in person.messages if "Valenciennes" in m.text and "•" in m.text]
+    await person.press(button_label(t, "📝 Voir mon résumé ➡️"))
+    title = t.gettext("Résumé à garder ou à transférer")
+    summaries = [
+        m.text
+        for m in person.messages
+        if m.text.startswith((title, "\u200f" + title, "Résumé à garder ou à transférer"))
+    ]
     if code == "fr@falc":
         assert len(summaries) == 1  # easy-read French needs no French copy
     else:
         assert len(summaries) == 2, "the summary, then its French copy for the delegate"
-        assert summaries[0].startswith(t.gettext("Résumé à garder ou à transférer"))
+        assert summaries[0].lstrip("\u200f").startswith(title)
         assert summaries[1].startswith("Résumé à garder ou à transférer")
+    assert all("Valenciennes" in text for text in summaries)
+    assert sum(1 for m in person.messages if m.document is not None) == 1
     for message in person.messages:
         assert len(message.text) <= 4096
         for label in message.button_labels:
@@ -156,7 +168,7 @@ async def test_arabic_isolates_numbers_and_addresses(
     await person.send("/start")
     for press in translated_path(ar):
         await person.press(press)
-    await person.press(ar.gettext("📍 Trouver de l'aide ➡️"))
+    await person.press(button_label(ar, "📍 Trouver de l'aide ➡️"))
     await person.share_location(50.3575, 3.5235)
     shown = "\n".join(m.text for m in person.messages)
     assert "\u2068" in shown

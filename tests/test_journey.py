@@ -48,6 +48,7 @@ async def test_start_shows_the_privacy_promise_and_the_first_choices(
     assert "112" in welcome.text
     assert labels(welcome) == [
         "▶️ Commencer",
+        "📍 Trouver de l'aide près de chez moi",
         "Qu'est-ce qu'une discrimination ?",
         "🚨 Numéros d'urgence",
         "🌐 Langue",
@@ -333,3 +334,89 @@ async def test_flood_is_survived(bot: RunningBot, double: BotApiDouble) -> None:
     await asyncio.gather(*(person.send(f"{i}", expect_reply=False) for i in range(40)))
     await person.press("Logement")
     assert panel(person).text.startswith(QUESTIONS["situation"])
+
+
+async def rights_texts(person: object) -> list[str]:
+    """Every rights page, from the first to the last (pressing "Suivant")."""
+    texts = [panel(person).text]  # type: ignore[arg-type]
+    while "Suivant ▶️" in labels(panel(person)):  # type: ignore[arg-type]
+        await person.press("Suivant ▶️")  # type: ignore[attr-defined]
+        texts.append(panel(person).text)  # type: ignore[arg-type]
+    return texts
+
+
+async def test_work_asks_the_employer_and_a_public_one_goes_to_the_administrative_court(
+    bot: RunningBot, double: BotApiDouble
+) -> None:
+    person = double.person(2030)
+    await walk(person, "domain")
+    await person.press("Travail, recherche d'emploi")
+    await person.press("Embauche, candidature")
+    assert panel(person).text.startswith("Votre employeur est-il public ou privé ?")
+    await person.press("Employeur public")
+    assert panel(person).text.startswith(QUESTIONS["criteria"])
+    await person.press(BACK)  # back from the criteria: the employer question again
+    assert panel(person).text.startswith("Votre employeur est-il public ou privé ?")
+    await person.press("Employeur public")
+    await person.press(ORIGIN)
+    await person.press("➡️ Valider (1 choix)")
+    await person.press("Il y a 6 à 12 mois")
+    await person.press("▫️ Rien pour l'instant")
+    await person.press("➡️ Valider (1 choix)")
+    await person.press("Passer cette étape ➡️")
+    shown = "\n".join(await rights_texts(person))
+    assert "tribunal administratif" in shown
+    assert "Prud'hommes : 5 ans" not in shown
+    assert "Décision d'une administration : 2 mois" in shown
+    await person.press(FIND_HELP)
+    await person.press(SUMMARY)
+    summary = next(m for m in reversed(person.messages) if m.text.startswith("Résumé"))
+    assert "Employeur public" in summary.text
+    assert summary.text.index("2 mois") < summary.text.index("6 ans")
+
+
+async def test_a_caf_decision_without_a_protected_reason_shows_nothing_criminal(
+    bot: RunningBot, double: BotApiDouble
+) -> None:
+    person = double.person(2031)
+    await walk(person, "domain")
+    await person.press("Services publics")
+    await person.press("CAF")
+    await person.press(UNKNOWN)
+    await person.press("➡️ Valider (1 choix)")
+    await person.press("Il y a moins de 6 mois")
+    await person.press("▫️ Des écrits")
+    await person.press("➡️ Valider (1 choix)")
+    await person.press("Passer cette étape ➡️")
+    shown = "\n".join(await rights_texts(person))
+    assert "Porter plainte" not in shown
+    assert "6 ans" not in shown
+    assert "quel recours faire en premier" in shown
+    await person.press(FIND_HELP)
+    await person.press(SUMMARY)
+    summary = next(m for m in reversed(person.messages) if m.text.startswith("Résumé"))
+    delays = summary.text[summary.text.index("Délais") :]
+    first = delays.splitlines()[1]
+    assert "2 mois" in first, first
+    assert "recours" in first, first
+    assert "6 ans" not in summary.text
+    assert "déjà dépassé" in first  # "moins de 6 mois" may lie beyond 2 months
+
+
+async def test_sources_are_named_behind_a_button(bot: RunningBot, double: BotApiDouble) -> None:
+    person = double.person(2032)
+    await walk(person, "narrative")
+    await person.press("Passer cette étape ➡️")
+    while "📚 Sources" not in labels(panel(person)):
+        await person.press("Suivant ▶️")
+    page = panel(person)
+    assert "Source :" in page.text
+    assert "github" not in page.text
+    await person.press("📚 Sources")
+    listing = panel(person)
+    assert "Sources de cette page" in listing.text
+    assert listing.text.count("•") >= 2
+    assert "github" not in listing.text
+    assert "copie" not in listing.text
+    await person.press("⬅️ Retour à la page")
+    assert panel(person).text == page.text

@@ -8,14 +8,16 @@ and every log line are searched for the canaries and for the user and chat ids.
 from __future__ import annotations
 
 import logging
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from bot.botapi_double import BotApiDouble
 from bot.logs import quiet_libraries
-from tests.conftest import RunningBot
-from tests.support import FIND_HELP, SUMMARY, walk
+from tests.conftest import RunningBot, make_settings, running_bot
+from tests.support import FIND_HELP, SKIP, SUMMARY, walk
 
 CANARIES = (
     "Zéphyrine Quasimodo-Canari",
@@ -44,7 +46,9 @@ async def test_canaries_and_ids_never_reach_disk_or_logs(
         await person.press(FIND_HELP)
         await person.press(SUMMARY)
         summary = next(m for m in person.messages if m.text.startswith("Résumé"))
-        assert CANARIES[1] in summary.text  # the person does get their words back
+        assert CANARIES[3] in summary.text  # the person does get their words back,
+        assert CANARIES[1] not in summary.text  # with numbers and e-mails masked
+        assert "[numéro masqué]" in summary.text
         await person.send("/effacer")
     await bot.stop()  # flush and close: everything that will be written is written
 
@@ -60,3 +64,48 @@ async def test_canaries_and_ids_never_reach_disk_or_logs(
     assert logged, "something was logged at DEBUG"
     for needle in (*needles, double.token):
         assert needle not in logged, f"{needle!r} found in the logs"
+
+
+def holds(path: Path, needle: bytes) -> bool:
+    """Whether a file exists and contains these bytes."""
+    return path.exists() and needle in path.read_bytes()
+
+
+def size(path: Path) -> int:
+    """A file's size."""
+    return path.stat().st_size
+
+
+def written(database: Path) -> dict[tuple[str, str], int]:
+    """What the file holds, its write-ahead log included."""
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT metric, dim1, sum(count) FROM counters GROUP BY 1, 2")
+        return {(metric, dim1): n for metric, dim1, n in rows}
+
+
+async def test_a_write_mixes_five_conversations_and_leaves_no_log_behind(
+    double: BotApiDouble, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path, double, counter_min_batch=5, counter_flush_seconds=300)
+    database = Path(settings.database_path)
+    wal = database.with_name(database.name + "-wal")
+    async with running_bot(double, settings) as running:
+        assert running.application is not None
+        store = running.application.bot_data.counters
+        for number in range(5):
+            person = double.person(7_400_000 + number)
+            await walk(person, "narrative")
+            await person.press(SKIP)
+            await person.press(FIND_HELP)
+            await person.send("Anzin")
+            await store.flush()  # what the periodic job does every COUNTER_FLUSH_SECONDS
+            if number < 4:
+                # Four journeys: nothing on disk, in the file or its log.
+                assert written(database) == {}
+                assert not holds(database, b"housing")
+                assert not holds(wal, b"housing")
+        # The fifth: all five in one write, and the log is empty again.
+        counts = written(database)
+        assert counts[("domain", "housing")] == 5
+        assert counts[("step", "welcome")] == 5
+        assert size(wal) == 0

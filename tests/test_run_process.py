@@ -8,6 +8,7 @@ import os
 import signal
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from bot.botapi_double import BotApiDouble
@@ -26,6 +27,7 @@ async def test_run_serves_several_people_and_stops_on_sigterm(
         TELEGRAM_API_BASE_URL=double.base_url,
         DATABASE_PATH=str(database),
         COUNTER_FLUSH_SECONDS="300",
+        COUNTER_MIN_BATCH="5",
         LOG_LEVEL="INFO",
         PYTHONPATH=str(ROOT),
     )
@@ -47,6 +49,9 @@ async def test_run_serves_several_people_and_stops_on_sigterm(
         await asyncio.gather(*(p.press("▫️ Des témoins") for p in people))
         await asyncio.gather(*(p.press("➡️ Valider (1 choix)") for p in people))
         await asyncio.gather(*(p.press("Passer cette étape ➡️") for p in people))
+        # Four conversations: fewer than COUNTER_MIN_BATCH, so nothing is written yet.
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            assert db.execute("SELECT count(*) FROM counters").fetchone()[0] == 0
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)

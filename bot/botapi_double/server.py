@@ -19,6 +19,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from bot.botapi_double.core import DoubleCore
+from bot.botapi_double.faults import Faults
 from bot.botapi_double.group import GroupChat
 from bot.botapi_double.messaging import MESSAGE_METHODS
 from bot.botapi_double.params import ApiError, Params, read_params
@@ -64,7 +65,8 @@ class BotApiDouble(DoubleCore):
     """A fake Telegram Bot API server that keeps chats in memory and plays persons.
 
     ``calls`` records every method call except getUpdates (too frequent to be useful);
-    ``internal_errors`` holds tracebacks of the double's own bugs (answered with HTTP 500).
+    ``internal_errors`` holds tracebacks of the double's own bugs (answered with HTTP 500);
+    ``faults`` injects 429s, 5xx, timeouts and dropped connections (see ``faults.py``).
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class BotApiDouble(DoubleCore):
         super().__init__(token, bot_username, bot_id)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        self.faults = Faults(self)
         plain: dict[str, Callable[[Params], Any]] = {
             "getUpdates": self.get_updates,
             "deleteWebhook": self.delete_webhook,
@@ -193,7 +196,7 @@ class BotApiDouble(DoubleCore):
             body=stored.content, content_type=stored.mime_type or "application/octet-stream"
         )
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         entry = self._methods.get(request.match_info["method"].lower())
@@ -202,12 +205,24 @@ class BotApiDouble(DoubleCore):
         name, function = entry
         try:
             params = await read_params(request)
-            if name == "getUpdates":
-                return _reply({"ok": True, "result": await self.get_updates(params)})
         except ApiError as error:
             return _error(error.code, error.description)
         except ValueError:
             return _error(400, "Bad Request: can't parse request")
+        answer = functools.partial(self._answer, name, function, params)
+        fault = self.faults.take(name)
+        if fault is not None:
+            return await self.faults.inject(fault, name, request, params, answer)
+        return await answer()
+
+    async def _answer(
+        self, name: str, function: Callable[[Params], Any], params: Params
+    ) -> web.Response:
+        if name == "getUpdates":
+            try:
+                return _reply({"ok": True, "result": await self.get_updates(params)})
+            except ApiError as error:
+                return _error(error.code, error.description)
         return self._call(name, function, params)
 
     def _call(self, name: str, function: Callable[[Params], Any], params: Params) -> web.Response:

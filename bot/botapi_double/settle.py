@@ -5,12 +5,14 @@ tells the double when it has finished each update (`DoubleCore.processing_hook`)
 ends exactly then, whatever the machine's load, and every call the bot made about it has
 been answered by then. A bot in another process (`python -m bot run` against the double,
 the load benchmark) cannot say so; there "done" means it fetched the update, made at least
-one call about this chat, then made none for ``quiet`` seconds.
+one call about this chat, then made none for ``quiet`` seconds (woken by the chat's
+``activity`` event rather than polling, so that hundreds of persons can wait at once).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import TypedDict
 
@@ -112,4 +114,8 @@ async def settle(
                 f"{what}: the bot fetched the update but {state} within {limit:.1f}s; "
                 + _stall_report(core, chat, first_call)
             )
-        await asyncio.sleep(_STEP)
+        if reacted:  # sleep until the quiet time is over, then look again
+            await asyncio.sleep(min(chat.last_activity + quiet, deadline) - now + _STEP / 10)
+        else:  # woken by the first call about the chat (no polling: hundreds may wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(chat.activity.wait(), deadline - now)

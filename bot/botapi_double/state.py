@@ -119,6 +119,8 @@ class ChatState:
     last_activity: float = 0.0
     bot_changes: list[tuple[int, int]] = field(default_factory=list)
     change_seq: int = 0
+    # Set (then replaced) at each call about the chat: quiet settling waits on it.
+    activity: asyncio.Event = field(default_factory=asyncio.Event, repr=False, compare=False)
 
     def to_api(self) -> JsonDict:
         if self.chat_type == "private" and self.user is not None:
@@ -147,6 +149,8 @@ class ChatState:
         if reaction:
             self.reaction_count += 1
         self.last_activity = time.monotonic()
+        self.activity.set()
+        self.activity = asyncio.Event()
 
     def note_bot_change(self, message_id: int) -> None:
         """Remember that a bot message was created or edited, in order."""

@@ -12,8 +12,35 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 CONTENT_DIR = Path(__file__).parent
+
+# The only sites a source shown to people may come from, with the name people read.
+# A host matches itself and its subdomains. Mirrors, copies and secondary pages stay in
+# the TOML files as comments for developers, never on screen (tests/test_sources.py).
+OFFICIAL_SITES: dict[str, str] = {
+    "legifrance.gouv.fr": "Légifrance",
+    "service-public.gouv.fr": "Service-Public.gouv.fr",
+    "defenseurdesdroits.fr": "Défenseur des droits",
+    "antidiscriminations.fr": "antidiscriminations.fr (Défenseur des droits)",
+    "justice.gouv.fr": "Ministère de la Justice",
+    "justice.fr": "Justice.fr",
+    "code.travail.gouv.fr": "Code du travail numérique",
+    "travail-emploi.gouv.fr": "Ministère du Travail",
+    "interieur.gouv.fr": "Ministère de l'Intérieur",
+    "internet-signalement.gouv.fr": "PHAROS (ministère de l'Intérieur)",
+    "haute-vienne.gouv.fr": "Préfecture de la Haute-Vienne",
+    "vie-publique.fr": "Vie-publique.fr",
+    "conseil-etat.fr": "Conseil d'État",
+}
+
+
+def official_site(url: str) -> str | None:
+    """The readable name of the official site a URL belongs to, or None."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    matches = [h for h in OFFICIAL_SITES if host == h or host.endswith("." + h)]
+    return OFFICIAL_SITES[max(matches, key=len)] if matches else None
 
 
 @dataclass(frozen=True)
@@ -22,6 +49,11 @@ class Source:
 
     title: str
     url: str
+
+    @property
+    def site(self) -> str:
+        """The official site's name (the host itself if it is not a known official site)."""
+        return official_site(self.url) or (urlsplit(self.url).hostname or self.url)
 
 
 @dataclass(frozen=True)
@@ -58,21 +90,38 @@ class Timing(Option):
 
 @dataclass(frozen=True)
 class Answers:
-    """The answers a passage can be filtered on."""
+    """The answers a passage can be filtered on.
+
+    `legal` is True when a reason of the law was chosen, False when only "I don't know /
+    another reason", None when not known; `employer` is asked in the work domain only.
+    """
 
     domain: str | None = None
     situation: str | None = None
     criteria: frozenset[str] = frozenset()
     speaker: str | None = None
     evidence: frozenset[str] = frozenset()
+    legal: bool | None = None
+    employer: str | None = None
+
+
+# What starts a delay (`starts` in rights.toml): the words are the summary's.
+STARTS = frozenset({"facts", "revelation", "knowledge", "notification", "year_after"})
 
 
 @dataclass(frozen=True)
 class Passage:
     """One short message of legal or practical content, with the journeys it applies to.
 
-    An empty filter tuple means "applies whatever the answer"; `text_other` speaks of
-    "the person" for witnesses and helpers.
+    An empty filter tuple means "applies whatever the answer". `text` speaks to the person
+    concerned ("vous"); `text_other` speaks of "la personne" to witnesses and helpers, and
+    `text_witness`, when given, to witnesses only. `legal` (None: whatever the reasons)
+    keeps a passage to journeys with (True) or without (False) a reason of the law;
+    `employers` applies in the work domain only (public, private, unsure).
+
+    A delay carries its length in `months`, what starts it (`starts`, one of STARTS) and
+    `line`, the one line of the summary that a delegate reads; a deadline passage without
+    `months` is a note (e.g. "the Défenseur des droits does not stop the delays").
     """
 
     id: str
@@ -80,23 +129,44 @@ class Passage:
     text: str
     sources: tuple[Source, ...]
     text_other: str = ""
+    text_witness: str = ""
     more: str = ""
     domains: tuple[str, ...] = ()
     situations: tuple[str, ...] = ()
+    exclude_situations: tuple[str, ...] = ()
     criteria: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
-    years: int | None = None
+    employers: tuple[str, ...] = ()
+    legal: bool | None = None
+    months: int | None = None
+    starts: str = ""
+    line: str = ""
 
     def applies(self, answers: Answers) -> bool:
         """True when every non-empty filter of this passage matches the answers."""
         return (
             (not self.domains or answers.domain in self.domains)
             and (not self.situations or answers.situation in self.situations)
+            and answers.situation not in self.exclude_situations
             and (not self.criteria or bool(answers.criteria & set(self.criteria)))
             and (not self.speakers or answers.speaker in self.speakers)
             and (not self.evidence or bool(answers.evidence & set(self.evidence)))
+            and (self.legal is None or answers.legal is self.legal)
+            and (
+                not self.employers
+                or answers.employer is None
+                or answers.employer in self.employers
+            )
         )
+
+    def body(self, speaker: str | None) -> str:
+        """The short text in the words that fit who is speaking."""
+        if speaker == "witness" and self.text_witness:
+            return self.text_witness
+        if speaker in {"witness", "helper"} and self.text_other:
+            return self.text_other
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -123,6 +193,7 @@ class Content:
 
     speakers: tuple[Option, ...]
     domains: tuple[Domain, ...]
+    employers: tuple[Option, ...]
     criterion_groups: tuple[CriterionGroup, ...]
     timings: tuple[Timing, ...]
     evidence_kinds: tuple[Option, ...]
@@ -165,14 +236,20 @@ def _passage(raw: dict[str, Any]) -> Passage:
         title=raw.get("title", ""),
         text=raw["text"],
         text_other=raw.get("text_other", ""),
+        text_witness=raw.get("text_witness", ""),
         more=raw.get("more", ""),
         sources=_sources(raw),
         domains=tuple(raw.get("domains", ())),
         situations=tuple(raw.get("situations", ())),
+        exclude_situations=tuple(raw.get("exclude_situations", ())),
         criteria=tuple(raw.get("criteria", ())),
         speakers=tuple(raw.get("speakers", ())),
         evidence=tuple(raw.get("evidence", ())),
-        years=raw.get("years"),
+        employers=tuple(raw.get("employers", ())),
+        legal=raw.get("legal"),
+        months=raw.get("months"),
+        starts=raw.get("starts", ""),
+        line=raw.get("line", ""),
     )
 
 
@@ -209,6 +286,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
             )
             for d in journey["domain"]
         ),
+        employers=tuple(_option(e) for e in journey["employer"]),
         criterion_groups=tuple(
             CriterionGroup(
                 id=c["id"],

@@ -11,7 +11,9 @@ import tomllib
 from collections.abc import Iterator
 from typing import IO, Any
 
-TRANSLATABLE = frozenset({"label", "hint", "title", "text", "text_other", "more"})
+TRANSLATABLE = frozenset(
+    {"label", "hint", "title", "text", "text_other", "text_witness", "more", "line"}
+)
 Extracted = tuple[int, str | None, str, list[str]]
 
 

@@ -3,7 +3,9 @@
 The operator's two ways to put official data in service. Both build the whole directory
 first and replace the file in service only when it holds delegates (or `--allow-empty`),
 so a wrong file, an empty answer or a dropped connection never leaves people without an
-address. Exit codes: 0 done, 1 refused (nothing changed), 2 bad argument.
+address. A national file (10,000 records or more) without a single delegate is refused
+even with `--allow-empty`: it means the DILA codes changed, not that France has no
+delegate. Exit codes: 0 done, 1 refused (nothing changed), 2 bad argument.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.directory import store
-from bot.directory.dila import NO_KEPT_PIVOT, kept_kinds, read_file
+from bot.directory.files import read_file
 from bot.directory.model import DEFENSEUR, Directory
+from bot.directory.records import NO_KEPT_PIVOT, OUTSIDE, RULES, kept_kinds
 from bot.directory.store import DirectoryError
-from bot.directory.sync import SyncError, sync_directory
+from bot.directory.sync import SyncError, describe, sync_directory
 from bot.settings import Settings
 
 UNCHANGED = "the directory in service is unchanged"
+NATIONAL_RECORDS = 10_000  # a file this large is national: it must hold delegates
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,6 +50,9 @@ def _fill(parser: argparse.ArgumentParser) -> None:
     syncer.add_argument(
         "--allow-empty", action="store_true", help="accept an answer without any delegate"
     )
+    syncer.add_argument(
+        "--dry-run", action="store_true", help="print the queries it would make, fetch nothing"
+    )
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -67,8 +74,12 @@ def directory_command(settings: Settings, args: argparse.Namespace | Sequence[st
     if action == "import":
         return run_import(settings, args.file, sample=bool(args.sample), allow_empty=allow_empty)
     if action == "sync":
+        if getattr(args, "dry_run", False):
+            for line in describe(settings):
+                _say(line)
+            return 0
         return run_sync(settings, allow_empty=allow_empty)
-    _say("Usage: python -m bot directory {import FILE [--sample] | sync}", error=True)
+    _say("Usage: python -m bot directory {import FILE [--sample] | sync [--dry-run]}", error=True)
     return 2
 
 
@@ -95,53 +106,73 @@ def run_sync(settings: Settings, *, allow_empty: bool, backoff: float | None = N
     """Download from the API, report, and put it in service if it holds delegates."""
     try:
         if backoff is None:
-            result = asyncio.run(sync_directory(settings))
+            result = asyncio.run(sync_directory(settings, progress=_say))
         else:
-            result = asyncio.run(sync_directory(settings, backoff=backoff))
+            result = asyncio.run(sync_directory(settings, backoff=backoff, progress=_say))
     except SyncError as error:
         _say(f"Could not reach the directory API ({error}): {UNCHANGED}.", error=True)
         return 1
-    _say(f"Downloaded {result.requests} pages from {settings.directory_api_url}")
+    _say(f"Downloaded {result.requests} answers from {settings.directory_api_url}")
     for note in result.notes:
         _say(f"Warning: {note}")
     return _put_in_service(settings, result.directory, allow_empty=allow_empty)
 
 
 def report(settings: Settings, directory: Directory) -> list[str]:
-    """Counts only: kept per kind, commune points, ignored and skipped per reason."""
+    """Counts only: records, delegate rules, kept per kind, points, ignored and skipped."""
     info = directory.info
-    lines = [
+    lines = [f"Records read: {info.records}"]
+    lines += [f"Delegate rule {rule}: {info.rules.get(rule, 0)} records" for rule in RULES]
+    lines += [
         f"Kept {kind}: {info.loaded.get(kind, 0)}"
         for kind in kept_kinds(settings.directory_partner_types)
     ]
     lines.append(f"Commune points: {len(directory.points)}")
     lines.append(f"Ignored (other services): {info.skipped.get(NO_KEPT_PIVOT, 0)}")
-    malformed = {k: v for k, v in info.skipped.items() if k != NO_KEPT_PIVOT}
+    if OUTSIDE in info.skipped:
+        lines.append(f"Ignored ({OUTSIDE}): {info.skipped[OUTSIDE]}")
+    malformed = {k: v for k, v in info.skipped.items() if k not in (NO_KEPT_PIVOT, OUTSIDE)}
     lines.extend(f"Skipped ({reason}): {count}" for reason, count in malformed.items())
     if not malformed:
         lines.append("Skipped (malformed): 0")
     return lines
 
 
+def refusal(directory: Directory, *, allow_empty: bool) -> str | None:
+    """Why `directory` must not replace the one in service (one line), or None."""
+    info = directory.info
+    if info.loaded.get(DEFENSEUR):
+        return None
+    if info.records >= NATIONAL_RECORDS and not info.sample:
+        rules = "; ".join(f"{rule}: {info.rules.get(rule, 0)}" for rule in RULES)
+        return (
+            f"Refused: {info.records} records and no {DEFENSEUR} permanence ({rules}); "
+            f"the DILA codes may have changed; {UNCHANGED}."
+        )
+    if not allow_empty:
+        return (
+            f"Refused: no {DEFENSEUR} permanence found; {UNCHANGED} "
+            "(--allow-empty to put it in service anyway)."
+        )
+    return None
+
+
 def _put_in_service(settings: Settings, directory: Directory, *, allow_empty: bool) -> int:
     for line in report(settings, directory):
         _say(line)
     path = settings.directory_path
-    if not directory.info.loaded.get(DEFENSEUR) and not allow_empty:
-        _say(
-            f"Refused: no {DEFENSEUR} permanence found; {UNCHANGED} "
-            "(--allow-empty to put it in service anyway).",
-            error=True,
-        )
+    info = directory.info
+    refused = refusal(directory, allow_empty=allow_empty)
+    if refused:
+        _say(refused, error=True)
         return 1
     try:
         store.save(directory, path)
     except OSError as error:
         _say(f"Could not save {path} ({type(error).__name__}): {UNCHANGED}.", error=True)
         return 1
-    label = " as SAMPLE data" if directory.info.sample else ""
+    label = " as SAMPLE data" if info.sample else ""
     _say(f"Saved to {path}{label}")
-    info = directory.info
     _say(f"Source: {info.attribution}, {info.file_name}, {info.file_date}, {info.download_url}")
     return 0
 

@@ -45,7 +45,7 @@ class Permanence:
     address_lines: tuple[str, ...]
     postal_code: str
     commune: str  # commune name as published
-    insee: str  # INSEE code of the commune of the address
+    insee: str  # INSEE code of the commune of the address ("" when the record omits it)
     latitude: float | None = None
     longitude: float | None = None
     phones: tuple[Phone, ...] = ()
@@ -57,6 +57,9 @@ class Permanence:
     served: frozenset[str] = frozenset()  # INSEE codes of the communes it serves
     source_date: str = ""  # the record's last modification date, as published (YYYY-MM-DD)
     url: str = ""  # the record's page on lannuaire.service-public.gouv.fr, when known
+    accessible_phones: tuple[Phone, ...] = ()  # `telephone_accessible`, as published
+    accessibility: str = ""  # the address's `accessibilite` code as published ("ACC", "DEM"…)
+    accessibility_note: str = ""  # the address's `note_accessibilite`, verbatim
 
     @property
     def located(self) -> bool:
@@ -75,6 +78,8 @@ class DirectoryInfo:
     sample: bool = False  # sample data: every screen showing it must say so
     loaded: dict[str, int] = field(default_factory=dict)  # kind -> count
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    records: int = 0  # records read from the file or the API
+    rules: dict[str, int] = field(default_factory=dict)  # delegate rule -> records matching it
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

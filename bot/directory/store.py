@@ -58,7 +58,8 @@ def _sync_folder(folder: Path) -> None:
 
 def install_sample(path: Path, partner_types: tuple[str, ...], api_url: str) -> Directory:
     """Put the shipped SAMPLE directory in service at `path` (tests and the offline demo)."""
-    from bot.directory.dila import SAMPLE_FILE, kept_kinds, read_file  # noqa: PLC0415
+    from bot.directory.files import SAMPLE_FILE, read_file  # noqa: PLC0415
+    from bot.directory.records import kept_kinds  # noqa: PLC0415
 
     directory = read_file(SAMPLE_FILE, kept_kinds(partner_types), api_url=api_url, sample=True)
     save(directory, path)
@@ -108,6 +109,8 @@ def dump(directory: Directory) -> dict[str, Any]:
             "sample": info.sample,
             "loaded": info.loaded,
             "skipped": info.skipped,
+            "records": info.records,
+            "rules": info.rules,
         },
         "permanences": [_dump_permanence(p) for p in directory.permanences],
         "points": {code: [lat, lon] for code, (lat, lon) in directory.points.items()},
@@ -134,6 +137,9 @@ def _dump_permanence(p: Permanence) -> dict[str, Any]:
         "served": sorted(p.served),
         "source_date": p.source_date,
         "url": p.url,
+        "accessible_phones": [[phone.number, phone.description] for phone in p.accessible_phones],
+        "accessibility": p.accessibility,
+        "accessibility_note": p.accessibility_note,
     }
     required = ("id", "kind", "name", "insee")
     return {k: v for k, v in fields.items() if k in required or v not in (None, "", [])}
@@ -182,6 +188,8 @@ def undump(data: Any) -> Directory:
         sample=raw_info.get("sample") is True,
         loaded=_counts(raw_info.get("loaded", {}), "loaded"),
         skipped=_counts(raw_info.get("skipped", {}), "skipped"),
+        records=int(_number(raw_info.get("records", 0), "records") or 0),
+        rules=_counts(raw_info.get("rules", {}), "rules"),
     )
     permanences = tuple(_undump_permanence(item) for item in data["permanences"])
     points: dict[str, tuple[float, float]] = {}
@@ -216,10 +224,7 @@ def _undump_permanence(item: dict[str, Any]) -> Permanence:
         insee=_str(item["insee"], "insee"),
         latitude=_number(item.get("latitude"), "latitude"),
         longitude=_number(item.get("longitude"), "longitude"),
-        phones=tuple(
-            Phone(_str(number, "phone"), _str(description, "phone description"))
-            for number, description in item.get("phones", [])
-        ),
+        phones=_phones(item.get("phones", [])),
         email=_str(item.get("email", ""), "email"),
         website=_str(item.get("website", ""), "website"),
         hours=tuple(hours),
@@ -228,4 +233,14 @@ def _undump_permanence(item: dict[str, Any]) -> Permanence:
         served=frozenset(_strs(item.get("served", []), "served")),
         source_date=_str(item.get("source_date", ""), "source_date"),
         url=_str(item.get("url", ""), "url"),
+        accessible_phones=_phones(item.get("accessible_phones", [])),
+        accessibility=_str(item.get("accessibility", ""), "accessibility"),
+        accessibility_note=_str(item.get("accessibility_note", ""), "accessibility_note"),
+    )
+
+
+def _phones(value: Any) -> tuple[Phone, ...]:
+    return tuple(
+        Phone(_str(number, "phone"), _str(description, "phone description"))
+        for number, description in value
     )

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 
 from bot.communes import Communes
 from bot.content import Content
 from bot.i18n import N_, Translator, language_name
 from bot.outreach import DIRECT, UNKNOWN, Sources
-from bot.stats.figures import Breakdown
+from bot.stats.figures import Breakdown, Kind, Period
 
 FUNNEL = {
     "welcome": N_("Accueil"),
+    "nearby": N_("Aide près de chez moi (accès direct)"),
     "speaker": N_("Qui parle"),
     "domain": N_("Où"),
     "situation": N_("Situation"),
+    "employer": N_("Employeur"),
     "criteria": N_("Pourquoi"),
     "when": N_("Quand"),
     "evidence": N_("Preuves"),
@@ -71,3 +77,16 @@ class Labeller:
             commune = self.communes.by_insee(key)
             return commune.name if commune else key
         return _(options[key]) if key in options else key
+
+
+def period_name(period: Period, language: str) -> str:
+    """ "mars 2026", "T1 2026", "2026" in the reader's language (Babel's calendar data)."""
+    if period.kind is Kind.YEAR:
+        return str(period.year)
+    try:
+        locale = Locale.parse(language.split("@", maxsplit=1)[0])
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("fr")
+    first = date(period.year, period.month_numbers[0], 1)
+    pattern = "LLLL y" if period.kind is Kind.MONTH else "QQQ y"
+    return format_date(first, pattern, locale=locale)

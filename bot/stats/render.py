@@ -45,7 +45,7 @@ def csv_bytes(figures: Figures, label: Label) -> bytes:
     two = len(figures.cells[0].key) == 2 if figures.cells else False
     header = ["period", "dimension", "id", "label"] + (["id2", "label2"] if two else []) + ["count"]
     writer.writerow(header)
-    period = f"{figures.months[0]}..{figures.months[-1]}" if figures.months else "all"
+    period = figures.period
     for cell in figures.cells:
         row = [period, figures.breakdown.value]
         for index, key in enumerate(cell.key):
@@ -82,8 +82,10 @@ def json_text(figures: Figures, label: Label) -> str:
     return json.dumps(
         {
             "breakdown": figures.breakdown.value,
-            "months": list(figures.months) or "all",
-            "threshold": figures.threshold,
+            "period": figures.period,
+            "months": list(figures.months),
+            "protected": not figures.raw,
+            "threshold": None if figures.raw else figures.threshold,
             "cells": [
                 {
                     "key": list(c.key),

@@ -1,0 +1,102 @@
+"""`python -m bot run`'s start: wait for Telegram, then long-poll until a stop signal.
+
+python-telegram-bot's run_polling fails at once, with a traceback, when Telegram cannot be
+reached at start (a network not up yet after a reboot, a 502 spell), and its own retries log
+nothing at the levels kept here. So the bot's first call (getMe) is tried here until it
+answers, after 1, 2, 4… seconds (30 at most), one log line per failed attempt. A refused
+token is not worth waiting for: InvalidToken goes up to the caller, whose message must not
+quote it (python-telegram-bot's does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application
+
+log = logging.getLogger(__name__)
+
+FIRST_DELAY = 1.0
+MAX_DELAY = 30.0
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_DEADLINE_SECONDS = 15.0
+
+
+async def wait_for_telegram(bot: Bot) -> None:
+    """Initialise the bot (its getMe) once Telegram answers; InvalidToken is raised."""
+    delay, attempt = FIRST_DELAY, 1
+    while True:
+        try:
+            await bot.initialize()
+        except InvalidToken:
+            raise
+        except TelegramError as error:  # network errors, timeouts, 5xx, 429
+            name = type(error).__name__
+            log.warning(
+                "Telegram is not reachable (attempt %d, %s); next try in %g s", attempt, name, delay
+            )
+            await asyncio.sleep(delay)
+            delay, attempt = min(delay * 2, MAX_DELAY), attempt + 1
+            continue
+        if attempt > 1:
+            log.info("Telegram reachable after %d attempts", attempt)
+        return
+
+
+def serve(application: Application[Any, Any, Any, Any, Any, Any], updates: Sequence[str]) -> None:
+    """Wait for Telegram (a stop signal meanwhile ends cleanly), then run_polling on the
+    same event loop; InvalidToken is raised."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    waiting = loop.create_task(wait_for_telegram(application.bot))
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, waiting.cancel)
+    try:
+        loop.run_until_complete(waiting)
+    except BaseException as error:
+        loop.run_until_complete(application.bot.shutdown())
+        loop.close()
+        if not isinstance(error, asyncio.CancelledError):
+            raise
+        log.info("stopped before Telegram could be reached")
+        return
+    stop = BoundedStop(application, STOP_DEADLINE_SECONDS)
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop)
+    # Initialising again is a no-op now; -1: a blip right after getMe is retried too.
+    application.run_polling(
+        allowed_updates=list(updates), bootstrap_retries=-1, stop_signals=None
+    )
+
+
+class BoundedStop:
+    """A stop signal: finish the updates in progress and write the counts, as run_polling's
+    own handler would, but never take longer than `seconds` (a call that hangs, a flood
+    still queued): past that, one line and exit, so a service manager never waits."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], seconds: float):
+        self.application = application
+        self.seconds = seconds
+        self.timer: threading.Timer | None = None
+
+    def __call__(self) -> None:
+        if self.timer is not None:  # a second signal: the first one is being carried out
+            return
+        log.info("stop signal: finishing the updates in progress")
+        self.timer = threading.Timer(self.seconds, self.too_long)
+        self.timer.daemon = True
+        self.timer.start()
+        self.application.stop_running()
+
+    def too_long(self) -> None:
+        log.error("stopping took more than %g s; exiting now", self.seconds)
+        logging.shutdown()
+        os._exit(1)
