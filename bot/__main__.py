@@ -1,4 +1,5 @@
 """Command line: `python -m bot run` (the bot, or the offline demo without a token),
+`python -m bot check` and `health` (bot/doctor.py),
 `python -m bot demo`, and `python -m bot directory import FILE | sync`."""
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command, load settings, run; configuration errors exit with code 2."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling); the offline demo if no token is set")
+    sub.add_parser(
+        "run", help="run the bot (long polling, or webhook with WEBHOOK_URL); the demo if no token"
+    )
     sub.add_parser("demo", help="the offline demo in this terminal, even with a token set")
+    sub.add_parser("check", help="check the configuration, one line per item (exit 0: all ok)")
+    sub.add_parser("health", help="exit 0 if the running bot is alive (for a service manager)")
     add_directory_parser(sub)
     add_stats_parser(sub)
     args = parser.parse_args(argv)
@@ -42,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return directory_command(settings, args)
     if args.command == "stats":
         return stats_command(settings, args)
+    if args.command in ("check", "health"):
+        from bot.doctor import check_command, health_command  # noqa: PLC0415
+
+        return check_command(settings) if args.command == "check" else health_command(settings)
     if args.command == "demo" or settings.token is None:
         from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs the double
 
@@ -51,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_bot(settings: Settings) -> int:
     """Long-poll Telegram; a bad data file or a refused token: one line, exit code 2."""
-    from bot.app import build_application  # noqa: PLC0415
+    from bot.app import ALLOWED_UPDATES, build_application  # noqa: PLC0415
     from bot.startup import serve  # noqa: PLC0415
 
     try:
@@ -73,8 +82,6 @@ def run_bot(settings: Settings) -> int:
         return 1
     return 0
 
-
-ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 
 if __name__ == "__main__":
     sys.exit(main())

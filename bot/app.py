@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import time, timedelta
 from typing import Any
 
@@ -23,12 +23,14 @@ from bot.counters import CounterStore
 from bot.directory.partners import load_partners
 from bot.directory.store import DirectoryError
 from bot.directory.store import load as load_directory
+from bot.directory.upkeep import schedule_daily_sync
 from bot.i18n import N_, Catalogs
 from bot.logs import error_origin
 from bot.outreach import load_sources
 from bot.settings import Settings
 from bot.telegram_bot import TELEGRAM_API_URL, TelegramBot
 from bot.update_processor import PerChatUpdateProcessor
+from bot.webhook import WebhookServer
 from handlers.coordinator import monthly_digest
 from handlers.fallback import forget_idle_sessions
 
@@ -43,8 +45,10 @@ COMMANDS = (
     ("langue", N_("Changer de langue")),
     ("effacer", N_("Effacer la conversation")),
 )
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 DIRECTORY_CHECK_SECONDS = 300
 SESSION_SWEEP_SECONDS = 60
+DAILY_SYNC_AT = time(4, 30)
 STAFF_COMMANDS = (
     ("stats", N_("Chiffres anonymes (coordination)")),
     ("lien", N_("Lien et code QR d'une source")),
@@ -82,6 +86,7 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
             connection_pool_size=256, read_timeout=settings.telegram_timeout_seconds
         ),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
+        heartbeat=None if settings.webhook_mode else settings.heartbeat_path,
     )
     builder = (
         ApplicationBuilder()
@@ -134,6 +139,10 @@ async def _post_init(application: BotApplication) -> None:
             interval=min(SESSION_SWEEP_SECONDS, max(timeout / 2, 0.5)),
             name="forget-idle-sessions",
         )
+        if settings.directory_daily_sync:
+            schedule_daily_sync(
+                application.job_queue, settings, DAILY_SYNC_AT.replace(tzinfo=settings.zone)
+            )
         if settings.coordinator_ids:
             application.job_queue.run_monthly(
                 monthly_digest, when=time(8, 0, tzinfo=settings.zone), day=1, name="digest"
@@ -260,6 +269,44 @@ async def stop_polling(application: BotApplication) -> None:
     """Stop as `run_polling` would: updater, application, shutdown, post_shutdown."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+async def start_webhook(
+    application: BotApplication,
+    updates: Sequence[str],
+    on_done: Callable[[object], None] | None = None,
+) -> WebhookServer:
+    """Webhook mode: start the Application and its HTTP server, then register the webhook
+    with its secret token (`python -m bot run` with WEBHOOK_URL, and the tests)."""
+    settings = application.bot_data.settings
+    processor = application.update_processor
+    if on_done is not None and isinstance(processor, PerChatUpdateProcessor):
+        processor.on_done = on_done
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    server = WebhookServer(application, settings)
+    await server.start()
+    await application.bot.set_webhook(
+        url=f"{settings.webhook_url}{settings.webhook_path}",
+        secret_token=settings.secret_token,
+        allowed_updates=list(updates),
+        drop_pending_updates=settings.webhook_drop_pending_updates,
+    )
+    log.info("webhook mode: Telegram posts the updates to WEBHOOK_URL")
+    return server
+
+
+async def stop_webhook(application: BotApplication, server: WebhookServer) -> None:
+    """Stop taking requests, finish the updates received, write the counts. The webhook
+    stays registered: Telegram keeps the updates of a restart for the next start."""
+    await server.stop()
     if application.running:
         await application.stop()
     await application.shutdown()

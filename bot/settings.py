@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     directory_path: Path = Path("data/directory.json")
     directory_partner_types: Annotated[tuple[str, ...], NoDecode] = ("mjd", "cidf", "adil")
     directory_departements: Annotated[tuple[str, ...], NoDecode] = ("59",)
+    directory_daily_sync: bool = False
     directory_api_url: str = (
         "https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1/"
         "catalog/datasets/api-lannuaire-administration/records"
@@ -64,6 +65,45 @@ class Settings(BaseSettings):
     territory_epci: str = ""
     territory_communes: Annotated[tuple[str, ...], NoDecode] = ()
     stats_threshold: int = Field(default=11, ge=2, le=1000)
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_path: str = "/telegram"
+    webhook_secret_token: SecretStr | None = None
+    webhook_drop_pending_updates: bool = False
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+            raise ValueError("must be the public https URL Telegram posts to, without the path")
+        return value.strip().rstrip("/")
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not re.fullmatch(r"/[A-Za-z0-9_\-/]{0,200}", value):
+            raise ValueError("must be a URL path such as /telegram")
+        return value
+
+    @field_validator("webhook_secret_token", mode="before")
+    @classmethod
+    def _secret(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value):
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret_token is None:
+            raise ValueError(
+                "WEBHOOK_SECRET_TOKEN is required with WEBHOOK_URL (1 to 256 of A-Z a-z 0-9 _ -)"
+            )
+        return self
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -144,6 +184,21 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
     @property
+    def webhook_mode(self) -> bool:
+        """Updates come by webhook (WEBHOOK_URL set), else by long polling."""
+        return self.webhook_url is not None
+
+    @property
+    def secret_token(self) -> str:
+        """The webhook's secret, in clear, for setWebhook and the check of each request."""
+        return self.webhook_secret_token.get_secret_value() if self.webhook_secret_token else ""
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """Touched at each poll; `python -m bot health` reads its age (no personal data)."""
+        return self.database_path.parent / "heartbeat"
+
+    @property
     def zone(self) -> ZoneInfo:
         """The zone that decides which month a count belongs to."""
         return ZoneInfo(self.timezone)
@@ -156,6 +211,8 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Set
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if not first["loc"]:  # a rule across settings names them in its message
+            raise SettingsError(str(first["msg"]).removeprefix("Value error, ")) from None
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{name}: {message}") from None
     except (OSError, UnicodeDecodeError) as exc:

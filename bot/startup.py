@@ -1,4 +1,5 @@
-"""`python -m bot run`'s start: wait for Telegram, then long-poll until a stop signal.
+"""`python -m bot run`'s start: wait for Telegram, then serve (long polling, or webhook when
+WEBHOOK_URL is set) until a stop signal, which never takes longer than 15 s to obey.
 
 python-telegram-bot's run_polling fails at once, with a traceback, when Telegram cannot be
 reached at start (a network not up yet after a reboot, a 502 spell), and its own retries log
@@ -15,7 +16,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Bot
@@ -52,8 +53,8 @@ async def wait_for_telegram(bot: Bot) -> None:
 
 
 def serve(application: Application[Any, Any, Any, Any, Any, Any], updates: Sequence[str]) -> None:
-    """Wait for Telegram (a stop signal meanwhile ends cleanly), then run_polling on the
-    same event loop; InvalidToken is raised."""
+    """Wait for Telegram (a stop signal meanwhile ends cleanly), then serve by webhook when
+    WEBHOOK_URL is set, else run_polling, on the same event loop; InvalidToken is raised."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     waiting = loop.create_task(wait_for_telegram(application.bot))
@@ -68,7 +69,18 @@ def serve(application: Application[Any, Any, Any, Any, Any, Any], updates: Seque
             raise
         log.info("stopped before Telegram could be reached")
         return
-    stop = BoundedStop(application, STOP_DEADLINE_SECONDS)
+    if application.bot_data.settings.webhook_mode:
+        stopping = asyncio.Event()
+        stop_webhook = BoundedStop(stopping.set, STOP_DEADLINE_SECONDS)
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, stop_webhook)
+        try:
+            loop.run_until_complete(_serve_webhook(application, updates, stopping))
+        finally:
+            loop.close()
+        return
+    log.info("polling mode (a webhook, if one was set, is deleted)")
+    stop = BoundedStop(application.stop_running, STOP_DEADLINE_SECONDS)
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop)
     # Initialising again is a no-op now; -1: a blip right after getMe is retried too.
@@ -77,13 +89,28 @@ def serve(application: Application[Any, Any, Any, Any, Any, Any], updates: Seque
     )
 
 
+async def _serve_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    updates: Sequence[str],
+    stopping: asyncio.Event,
+) -> None:
+    """Webhook mode until a stop signal; the updates received are finished first."""
+    from bot.app import start_webhook, stop_webhook  # noqa: PLC0415 - app imports handlers
+
+    server = await start_webhook(application, updates)
+    try:
+        await stopping.wait()
+    finally:
+        await stop_webhook(application, server)
+
+
 class BoundedStop:
     """A stop signal: finish the updates in progress and write the counts, as run_polling's
     own handler would, but never take longer than `seconds` (a call that hangs, a flood
     still queued): past that, one line and exit, so a service manager never waits."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], seconds: float):
-        self.application = application
+    def __init__(self, stop: Callable[[], None], seconds: float):
+        self.stop = stop
         self.seconds = seconds
         self.timer: threading.Timer | None = None
 
@@ -94,7 +121,7 @@ class BoundedStop:
         self.timer = threading.Timer(self.seconds, self.too_long)
         self.timer.daemon = True
         self.timer.start()
-        self.application.stop_running()
+        self.stop()
 
     def too_long(self) -> None:
         log.error("stopping took more than %g s; exiting now", self.seconds)

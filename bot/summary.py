@@ -268,3 +268,25 @@ def summary_document(copies: list[Copy], today: date) -> tuple[str, bytes]:
         "<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
     )
     return f"resume-{today.isoformat()}.html", page.encode("utf-8")
+
+
+CHAT_LIMIT = 690  # visible characters per chat message (a screen fits 700)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def visible_length(text: str) -> int:
+    """What a person reads of Telegram HTML: no tags, entities decoded, no bidi controls."""
+    plain = html.unescape(_TAG.sub("", text))
+    return sum(1 for c in plain if c not in "\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def chat_parts(summary: str, limit: int = CHAT_LIMIT) -> list[str]:
+    """The summary cut at its blank lines into messages that each fit a phone's screen
+    (the document keeps it whole). A paragraph is never cut: tags never span paragraphs."""
+    parts: list[str] = []
+    for paragraph in summary.split("\n\n"):
+        if parts and visible_length(parts[-1]) + 2 + visible_length(paragraph) <= limit:
+            parts[-1] += "\n\n" + paragraph
+        else:
+            parts.append(paragraph)
+    return parts

@@ -15,8 +15,10 @@ falters. Every Bot API call goes through `_do_post`, so both fixes live there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -52,7 +54,7 @@ RETRIED = frozenset(
 class TelegramBot(ExtBot[Any]):
     """ExtBot with one retry for idempotent calls and update-by-update parsing."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, heartbeat: Path | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # RetryAfter's own constructor reads its deprecated `retry_after` (PTB 22): a
         # warning at every 429 that nothing here can act on.
@@ -62,6 +64,8 @@ class TelegramBot(ExtBot[Any]):
             category=PTBDeprecationWarning,
         )
         self._confirm_from = 0  # the offset that confirms the skipped updates
+        # Touched after each poll: `python -m bot health` reads its age (no personal data).
+        self._heartbeat = heartbeat
 
     async def _do_post(
         self, endpoint: str, data: JSONDict, **timeouts: Any
@@ -85,6 +89,9 @@ class TelegramBot(ExtBot[Any]):
         if self._confirm_from and (not isinstance(offset, int) or 0 <= offset < self._confirm_from):
             data = {**data, "offset": self._confirm_from}
         result = await super()._do_post("getUpdates", data, **timeouts)
+        if self._heartbeat is not None:
+            with contextlib.suppress(OSError):  # a read-only disk must not stop the polling
+                self._heartbeat.touch()
         if not isinstance(result, list):
             return result
         return [item for item in result if self._readable(item)]

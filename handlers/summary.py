@@ -18,7 +18,7 @@ from bot.counters import Metric
 from bot.i18n import N_, SOURCE_LANGUAGE
 from bot.rtl import rtl_pass
 from bot.states import Stage
-from bot.summary import Copy, build_summary, summary_document
+from bot.summary import Copy, build_summary, chat_parts, summary_document
 from handlers.flow import count_step, go, screen
 from handlers.start import PRACTICE_BANNER
 from handlers.ui import Row, Screen, ack, drop_panel_buttons, esc, send, show
@@ -55,7 +55,8 @@ def end_screen(context: BotContext) -> Screen:
 
 
 async def send_summary(update: Update, context: BotContext) -> Stage:
-    """Send the summary (twice when the language is not French), then the end screen."""
+    """Send the summary (twice when the language is not French), each cut into messages
+    that fit a screen, then the same as a document, then the end screen."""
     chat = update.effective_chat
     if chat is None:
         return Stage.END
@@ -70,12 +71,16 @@ async def send_summary(update: Update, context: BotContext) -> Stage:
     summary = build_summary(content, journey, context.t, today, sample_places=sample)
     if context.session.practice:
         summary = f"<b>{esc(context._(PRACTICE_BANNER))}</b>\n\n{summary}"
-    await send(context, chat.id, summary, ReplyKeyboardRemove())
+    parts = chat_parts(summary)
+    await send(context, chat.id, parts[0], ReplyKeyboardRemove())
+    for part in parts[1:]:
+        await send(context, chat.id, part)
     copies = [Copy(summary, context.t)]
     if context.t.language.split("@")[0] != SOURCE_LANGUAGE:
         french = context.bot_data.catalogs.translator(SOURCE_LANGUAGE)
         copy = build_summary(content, journey, french, today, sample_places=sample)
-        await send(context, chat.id, copy, rtl=False)
+        for part in chat_parts(copy):
+            await send(context, chat.id, part, rtl=False)
         copies.append(Copy(copy, french))
     await send_document(context, chat.id, copies, today)
     return await go(update, context, Stage.END, new=True)

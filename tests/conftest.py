@@ -3,6 +3,7 @@ factory as production, real SQLite files and the real catalogs."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,39 +13,75 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.app import BotApplication, build_application, start_polling, stop_polling
+from bot.app import (
+    ALLOWED_UPDATES,
+    BotApplication,
+    build_application,
+    start_polling,
+    start_webhook,
+    stop_polling,
+    stop_webhook,
+)
 from bot.botapi_double import BotApiDouble
 from bot.directory.store import install_sample
 from bot.i18n import Catalogs
 from bot.settings import Settings, load_settings
+from bot.webhook import WebhookServer
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 SAMPLE_PARTNERS = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_partners.yaml"
 
 
 class RunningBot:
-    """The real bot polling the double; can be stopped and started again (a restart)."""
+    """The real bot polling the double, or served by it through a webhook when the settings
+    have a WEBHOOK_URL; can be stopped and started again (a restart)."""
 
     def __init__(self, double: BotApiDouble, settings: Settings) -> None:
         self.double = double
         self.settings = settings
         self.application: BotApplication | None = None
+        self.webhook: WebhookServer | None = None
 
     async def start(self) -> None:
-        """Build a fresh Application and start polling."""
+        """Build a fresh Application and start polling, or its webhook server."""
         self.application = build_application(self.settings, token=self.double.token)
-        await start_polling(self.application, on_done=self.double.processing_hook())
+        done = self.double.processing_hook()
+        if self.settings.webhook_mode:
+            self.double.plain_webhooks = True
+            self.webhook = await start_webhook(self.application, ALLOWED_UPDATES, on_done=done)
+        else:
+            await start_polling(self.application, on_done=done)
 
     async def stop(self) -> None:
-        """Stop polling and shut down (flushes and closes the counters)."""
+        """Stop and shut down (finishes the updates received, writes the counters)."""
         app, self.application = self.application, None
-        if app is not None:
+        webhook, self.webhook = self.webhook, None
+        if app is not None and webhook is not None:
+            await stop_webhook(app, webhook)
+        elif app is not None:
             await stop_polling(app)
 
     async def restart(self) -> None:
         """A deploy or a crash: everything in memory is gone."""
         await self.stop()
         await self.start()
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now (for the bot's webhook server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def webhook_settings() -> dict[str, Any]:
+    """Settings that make the bot serve its webhook on 127.0.0.1 (the double posts there)."""
+    port = free_port()
+    return {
+        "webhook_url": f"http://127.0.0.1:{port}",
+        "webhook_port": port,
+        "webhook_secret_token": "test-secret_123",
+    }
 
 
 def make_settings(
@@ -94,9 +131,17 @@ async def double() -> AsyncIterator[BotApiDouble]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, double: BotApiDouble) -> Settings:
-    """Default test settings."""
+def settings(tmp_path: Path, double: BotApiDouble, mode: str) -> Settings:
+    """Default test settings, in the mode the test module asks for."""
+    if mode == "webhook":
+        return make_settings(tmp_path, double, **webhook_settings())
     return make_settings(tmp_path, double)
+
+
+@pytest.fixture
+def mode() -> str:
+    """How updates reach the bot: "polling"; a module overrides it to run in both modes."""
+    return "polling"
 
 
 @pytest.fixture

@@ -78,3 +78,29 @@ async def wait_until(condition: Callable[[], bool], what: str, limit: float = 10
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{what} did not happen within {limit:.0f}s")
         await asyncio.sleep(0.02)
+
+
+# The summary's sections: in chat it comes as several messages, each starting with one.
+SUMMARY_TITLE = "Résumé à garder ou à transférer"
+SUMMARY_HEADINGS = (
+    SUMMARY_TITLE,
+    "En quelques mots :",
+    "Délais, du plus court au plus long :",
+    "Pour être aidé(e) gratuitement :",
+)
+
+
+def summary_of(person: Person, *, last: bool = False) -> str:
+    """The French summary as the person reads it: its first message and the ones that
+    continue it, joined (`last`: the latest summary, else the first)."""
+    messages = person.messages
+    starts = [i for i, m in enumerate(messages) if m.text.startswith(SUMMARY_TITLE)]
+    if not starts:
+        raise AssertionError("no summary on screen")
+    start = starts[-1] if last else starts[0]
+    parts = [messages[start].text]
+    for message in messages[start + 1 :]:
+        if not message.text.startswith(SUMMARY_HEADINGS[1:]):
+            break
+        parts.append(message.text)
+    return "\n\n".join(parts)

@@ -14,7 +14,7 @@ from bot.botapi_double import BotApiDouble
 from bot.i18n import Catalogs, Translator
 from bot.rtl import mirror
 from tests.conftest import RunningBot
-from tests.support import PATH, QUESTIONS, labels, panel
+from tests.support import PATH, QUESTIONS, SUMMARY_TITLE, labels, panel
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -118,19 +118,20 @@ async def test_full_journey_in_each_language(
     await person.send("59300")
     await person.press("Valenciennes (59)")
     await person.press(button_label(t, "📝 Voir mon résumé ➡️"))
-    title = t.gettext("Résumé à garder ou à transférer")
-    summaries = [
+    title = t.gettext(SUMMARY_TITLE)
+    summaries = [  # each copy's first message; the others continue it
         m.text
         for m in person.messages
-        if m.text.startswith((title, "\u200f" + title, "Résumé à garder ou à transférer"))
+        if m.text.lstrip("\u200f").startswith((title, SUMMARY_TITLE))
     ]
     if code == "fr@falc":
         assert len(summaries) == 1  # easy-read French needs no French copy
     else:
         assert len(summaries) == 2, "the summary, then its French copy for the delegate"
         assert summaries[0].lstrip("\u200f").startswith(title)
-        assert summaries[1].startswith("Résumé à garder ou à transférer")
-    assert all("Valenciennes" in text for text in summaries)
+        assert summaries[1].startswith(SUMMARY_TITLE)
+    everything = "\n".join(m.text for m in person.messages)
+    assert everything.count("Valenciennes") >= 2
     assert sum(1 for m in person.messages if m.document is not None) == 1
     for message in person.messages:
         assert len(message.text) <= 4096

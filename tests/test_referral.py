@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.botapi_double import BotApiDouble, Person, ShownMessage
 from tests.conftest import RunningBot, make_settings, running_bot
-from tests.support import BACK, FIND_HELP, SKIP, SUMMARY, labels, panel, walk
+from tests.support import BACK, FIND_HELP, SKIP, SUMMARY, labels, panel, summary_of, walk
 
 NEARBY = "📍 Trouver de l'aide près de chez moi"
 VALENCIENNES_PARTNER = "EXEMPLE – Association fictive d'aide aux victimes"
@@ -117,12 +117,12 @@ async def test_a_permanence_card_its_pin_and_keeping_it_for_the_summary(
     await person.press("⬅️ Revenir")
     assert labels(panel(person))[0] == "1️⃣ Détails"
     await person.press(SUMMARY)
-    summary = next(m for m in person.messages if m.text.startswith("Résumé"))
-    assert "Permanence proposée : EXEMPLE – Permanence fictive du délégué" in summary.text
-    assert "Anzin" in summary.text
-    assert "📍 4 rue de l'Exemple (adresse fictive), 59410 Anzin" in summary.text
-    assert "📞 00 00 00 00 00 (numéro fictif)" in summary.text
-    assert "Mercredi : " in summary.text
+    summary = summary_of(person)
+    assert "Permanence proposée : EXEMPLE – Permanence fictive du délégué" in summary
+    assert "Anzin" in summary
+    assert "📍 4 rue de l'Exemple (adresse fictive), 59410 Anzin" in summary
+    assert "📞 00 00 00 00 00 (numéro fictif)" in summary
+    assert "Mercredi : " in summary
 
 
 async def test_shared_location_gives_venue_hours_and_attribution(
@@ -140,8 +140,8 @@ async def test_shared_location_gives_venue_hours_and_attribution(
     assert "3928" in texts(person)
     assert HOUSING_PARTNER in texts(person)  # partner for housing, serving Valenciennes
     await person.press(SUMMARY)
-    summary = next(m for m in person.messages if m.text.startswith("Résumé"))
-    assert "Permanence proposée : EXEMPLE" in summary.text
+    summary = summary_of(person)
+    assert "Permanence proposée : EXEMPLE" in summary
     assert person.reply_keyboard is None  # the location keyboard went away with the summary
 
 
@@ -245,9 +245,9 @@ async def test_find_help_from_the_welcome_in_two_taps_and_a_postal_code(
     assert any(m.kind == "venue" for m in shown)
     assert "3928" in panel(person).text
     await person.press(SUMMARY)
-    summary = next(m for m in person.messages if m.text.startswith("Résumé"))
-    assert "Permanence proposée" in summary.text
-    assert "Qui écrit" not in summary.text  # nothing was asked: no empty answers
+    summary = summary_of(person)
+    assert "Permanence proposée" in summary
+    assert "Qui écrit" not in summary  # nothing was asked: no empty answers
     await person.press(BACK)
     await person.press("▶️ Comprendre mes droits")
     assert panel(person).text.startswith("Qui utilise ce service ?")

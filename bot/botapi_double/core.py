@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -58,6 +59,9 @@ class DoubleCore:
         self.descriptions: dict[tuple[str, str], str] = {}
         self.menu_buttons: dict[int | None, JsonDict] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        # Real Telegram posts only to https; tests and the demo let it post to 127.0.0.1.
+        self.plain_webhooks = False
         self.allowed_updates: list[str] = []
         self._update_ids = itertools.count(100_000_001)
         self._query_ids = itertools.count(7_000_000_001)
@@ -245,18 +249,45 @@ class DoubleCore:
 
     def set_webhook(self, params: Params) -> bool:
         url = params.string("url") or ""
-        if url and not url.startswith("https://"):
+        plain_local = self.plain_webhooks and url.startswith("http://127.0.0.1:")
+        if url and not (url.startswith("https://") or plain_local):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.string("secret_token") or ""
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
         self.webhook_url = url
+        self.webhook_secret = secret
+        allowed = params.structure("allowed_updates")
+        if isinstance(allowed, list):
+            self.allowed_updates = [str(item) for item in allowed]
         if params.boolean("drop_pending_updates"):
             self._drop([])
+        self._wake_pollers()  # wakes the webhook delivery too
         return True
 
     def delete_webhook(self, params: Params) -> bool:
         self.webhook_url = ""
+        self.webhook_secret = ""
         if params.boolean("drop_pending_updates"):
             self._drop([])
         return True
+
+    def next_for_webhook(self) -> PendingUpdate | None:
+        """The oldest update to POST to the webhook (updates of other kinds are dropped)."""
+        self._drop([update for update in self.updates if self._update_allowed(update)])
+        return self.updates[0] if self.updates else None
+
+    def delivered(self, update: PendingUpdate) -> None:
+        """The webhook answered 2xx: Telegram forgets the update."""
+        update.fetched.set()
+        self.updates = [pending for pending in self.updates if pending is not update]
+
+    async def updates_changed(self, seconds: float) -> None:
+        """Wait until an update is queued or the webhook changes (at most `seconds`)."""
+        changed = self._updates_changed
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await changed.wait()
 
     def get_webhook_info(self, params: Params) -> JsonDict:
         info: JsonDict = {
@@ -264,6 +295,10 @@ class DoubleCore:
             "has_custom_certificate": False,
             "pending_update_count": len(self.updates),
         }
+        error = getattr(self, "webhook_error", "")
+        if self.webhook_url and error:
+            info["last_error_date"] = int(time.time())
+            info["last_error_message"] = error
         if self.allowed_updates:
             info["allowed_updates"] = list(self.allowed_updates)
         return info

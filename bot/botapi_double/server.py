@@ -7,6 +7,8 @@ URLs carry the bot token, so there is no access log; bodies and texts are never 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -16,7 +18,7 @@ from collections.abc import Callable, MutableMapping
 from types import TracebackType
 from typing import Any, Self
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 from bot.botapi_double.core import DoubleCore
 from bot.botapi_double.faults import Faults
@@ -31,6 +33,7 @@ __all__ = ["DEFAULT_TOKEN", "BotApiDouble"]
 
 logger = logging.getLogger(__name__)
 
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 DEFAULT_TOKEN = "123456789:TEST_tokenTEST_tokenTEST_tokenTEST"  # noqa: S105 (fake, offline)
 _MAX_BODY = 60 * 1024 * 1024
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -79,6 +82,8 @@ class BotApiDouble(DoubleCore):
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self.faults = Faults(self)
+        self._delivery: asyncio.Task[None] | None = None
+        self.webhook_error = ""  # the last delivery failure, as getWebhookInfo reports it
         plain: dict[str, Callable[[Params], Any]] = {
             "getUpdates": self.get_updates,
             "deleteWebhook": self.delete_webhook,
@@ -117,6 +122,7 @@ class BotApiDouble(DoubleCore):
         self._closing = False
         self._runner = runner
         self._port = int(runner.addresses[0][1])
+        self._delivery = asyncio.create_task(self._deliver(), name="double-webhook-delivery")
 
     async def stop(self) -> None:
         """Release held long polls and stop listening; chat state is kept."""
@@ -124,7 +130,35 @@ class BotApiDouble(DoubleCore):
         if runner is None:
             return
         self.close_polls()
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+            self._delivery = None
         await runner.cleanup()
+
+    async def _deliver(self) -> None:
+        """While a webhook is set, POST the queued updates to it in order, with its secret
+        token, as Telegram does; an update is forgotten once the webhook answered 2xx."""
+        async with ClientSession() as session:
+            while self._runner is not None:  # stop() clears it first: a lost cancel ends too
+                update = self.next_for_webhook() if self.webhook_url else None
+                if update is None:
+                    await self.updates_changed(1.0)
+                    continue
+                headers = {SECRET_HEADER: self.webhook_secret} if self.webhook_secret else {}
+                try:
+                    async with session.post(
+                        self.webhook_url, json=update.to_api(), headers=headers
+                    ) as answer:
+                        status = answer.status
+                except (ClientError, TimeoutError) as error:
+                    status, self.webhook_error = 0, type(error).__name__
+                if 200 <= status < 300:
+                    self.delivered(update)
+                else:
+                    self.webhook_error = self.webhook_error if status == 0 else f"HTTP {status}"
+                    await asyncio.sleep(0.05)
 
     async def __aenter__(self) -> Self:
         await self.start()

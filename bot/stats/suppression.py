@@ -111,7 +111,8 @@ _RANK |= {("total", "q"): 4, ("total", "y"): 5}
 
 
 class _Step:
-    """The network of one group at the end of month `step`, and the decisions then."""
+    """The network of one group at the end of month `step` (a quarter's end), and the
+    decisions taken then."""
 
     def __init__(
         self,
@@ -294,6 +295,8 @@ class _Step:
             attempts.append((None, {owner}))  # cells only: no total moves
         for main in [owner] if owner >= 0 else self.parts:
             attempts.append((main, {-1, main}))
+        if not attempts:  # a total with no cells under it: nothing can move it
+            return False, set(), []
         best: dict[int, _Flow] = {}
         cut: list[int] = []
         for sign in (1, -1):
