@@ -61,7 +61,7 @@ NOTES = {
         "Demandez conseil vite, avant de renoncer."
     ),
     DeadlineStatus.PAST: N_(
-        "⚠️ D'après votre réponse, ce délai est peut-être dépassé. "
+        "⚠️ D'après votre réponse, ce délai est sans doute dépassé. "
         "Certains délais commencent plus tard : demandez conseil avant de renoncer."
     ),
 }
@@ -80,7 +80,7 @@ NOTES_OTHER = {
         "Il faut demander conseil vite, avant de renoncer."
     ),
     DeadlineStatus.PAST: N_(
-        "⚠️ D'après votre réponse, ce délai est peut-être dépassé. "
+        "⚠️ D'après votre réponse, ce délai est sans doute dépassé. "
         "Certains délais commencent plus tard : il faut demander conseil avant de renoncer."
     ),
 }

@@ -42,7 +42,7 @@ DELAY_STATUS = {
     DeadlineStatus.OPEN: N_("sans doute ouvert"),
     DeadlineStatus.CLOSE: N_("bientôt atteint ?"),
     DeadlineStatus.MAYBE_PAST: N_("peut-être déjà dépassé"),
-    DeadlineStatus.PAST: N_("peut-être dépassé"),
+    DeadlineStatus.PAST: N_("sans doute dépassé"),
 }
 HELP = N_("Pour être aidé(e) gratuitement :")
 NEAREST = N_("Permanence proposée :")
