@@ -1,5 +1,6 @@
 """Benchmarks: `./dev bench` (or `python -m bench`) runs them all; `python -m bench lookups`
-times the directory look-ups, `python -m bench load` the bot under load (see each module)."""
+times the directory look-ups, `python -m bench load` the bot under load, `python -m bench attack`
+plays the attacker of the published figures (see each module)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import load, lookups
+from bench import attack, load, lookups
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,6 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="10/6/50 people instead of 150/60/500"
     )
     loading.add_argument("--cpu", action="store_true", help="only (b) and the echo bot")
+    attacking = sub.add_parser("attack", help="the attacker of the published figures (issue 11)")
+    attacking.add_argument("rest", nargs=argparse.REMAINDER, help="options of bench.attack")
     loading.add_argument(
         "--profile", type=Path, metavar="DIR", help="record the bots with py-spy during (b)"
     )
@@ -28,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.bench in (None, "lookups"):
         print("== lookups", flush=True)  # noqa: T201
         lookups.main()
+    if args.bench == "attack":
+        return attack.main(args.rest)
     if args.bench in (None, "load"):
         print("== load", flush=True)  # noqa: T201
         return load.main(
