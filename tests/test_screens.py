@@ -243,14 +243,6 @@ async def test_a_journey_through_telegram_fits(
     assert not problems, problems[:2]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Issue 10 (another engineer) is reshaping the referral's results: with a "
-        "permanence's hours, some languages go just over 700 (English: 706)."
-    ),
-    raises=AssertionError,
-    strict=False,
-)
 @pytest.mark.parametrize("language", languages())
 async def test_the_referral_and_summary_messages_fit(
     bot: RunningBot, double: BotApiDouble, catalogs: Catalogs, language: str
