@@ -19,6 +19,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.callbacks import Action, Button
 from bot.context import BotContext
+from bot.directory.upkeep import stale_days
 from bot.i18n import N_
 from bot.outreach import CODE, PRACTICE
 from bot.stats.figures import Breakdown, Kind, Period, figures, latest, periods_published
@@ -220,10 +221,39 @@ async def link_command(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
+DIRECTORY_STALE = N_(
+    "⚠️ L'annuaire des délégués a %(days)d jours : les adresses et horaires donnés aux "
+    "habitants sont peut-être périmés. Mettez-le à jour : python -m bot directory sync."
+)
+DIRECTORY_MISSING = N_(
+    "⚠️ Aucun annuaire daté des délégués n'est en service : les habitants ne reçoivent que "
+    "les contacts à distance. Importez-le : python -m bot directory sync."
+)
+
+
 async def monthly_digest(context: BotContext) -> None:
-    """On the first of each month: when a quarter has just ended, its figures."""
+    """On the first of each month: a warning when the directory is older than 60 days
+    (or missing); when a quarter has just ended, its figures."""
+    await warn_stale_directory(context)
     if datetime.now(context.bot_data.settings.zone).month in {1, 4, 7, 10}:
         await send_digest(context)
+
+
+async def warn_stale_directory(context: BotContext) -> None:
+    """Tell the coordinators that people are shown old (or no) delegate addresses."""
+    data = context.bot_data
+    today = datetime.now(data.settings.zone).date()
+    directory = data.directory
+    days = stale_days(directory.info, today) if directory is not None else -1
+    if days is None:
+        return
+    _ = data.catalogs.translator(data.settings.default_language).gettext
+    text = _(DIRECTORY_MISSING) if days < 0 else _(DIRECTORY_STALE) % {"days": days}
+    for coordinator in data.settings.coordinator_ids:
+        try:
+            await context.bot.send_message(coordinator, esc(text))
+        except TelegramError:
+            log.warning("the directory warning could not reach one coordinator")
 
 
 async def send_digest(context: BotContext) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -21,9 +22,9 @@ from bot.counters import CounterStore, Metric
 from bot.settings import Settings
 from bot.stats.figures import Kind, Period, latest
 from bot.stats.labels import period_name
-from handlers.coordinator import send_digest
+from handlers.coordinator import send_digest, warn_stale_directory
 from tests.conftest import RunningBot, make_settings, running_bot
-from tests.support import walk
+from tests.support import wait_until, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR = 9_000_001
@@ -331,3 +332,32 @@ async def run_bot(environment: dict[str, str], *args: str) -> tuple[int, str, st
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=120)
     return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_coordinators_are_warned_of_an_old_or_missing_directory(
+    staff_bot: RunningBot, double: BotApiDouble
+) -> None:
+    coordinator = double.person(COORDINATOR)
+    await coordinator.send("/start")
+    app = staff_bot.application
+    assert app is not None
+    assert app.job_queue is not None
+    directory = app.bot_data.directory
+    assert directory is not None
+    # A fresh directory: nothing to say.
+    app.job_queue.run_once(warn_stale_directory, 0)
+    await asyncio.sleep(0.3)
+    assert not any("annuaire" in m.text for m in coordinator.messages)
+    old = dataclasses.replace(directory.info, file_date="2026-01-02")
+    app.bot_data.directory = dataclasses.replace(directory, info=old)
+    app.job_queue.run_once(warn_stale_directory, 0)
+    await wait_until(
+        lambda: any("annuaire des délégués a" in m.text for m in coordinator.messages),
+        "the warning of an old directory",
+    )
+    app.bot_data.directory = None
+    app.job_queue.run_once(warn_stale_directory, 0)
+    await wait_until(
+        lambda: any("Aucun annuaire daté" in m.text for m in coordinator.messages),
+        "the warning of a missing directory",
+    )
