@@ -48,6 +48,7 @@ COMMANDS = (
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 DIRECTORY_CHECK_SECONDS = 300
 SESSION_SWEEP_SECONDS = 60
+HEARTBEAT_SECONDS = 20
 DAILY_SYNC_AT = time(4, 30)
 STAFF_COMMANDS = (
     ("stats", N_("Chiffres anonymes (coordination)")),
@@ -86,7 +87,6 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
             connection_pool_size=256, read_timeout=settings.telegram_timeout_seconds
         ),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
-        heartbeat=None if settings.webhook_mode else settings.heartbeat_path,
     )
     builder = (
         ApplicationBuilder()
@@ -139,6 +139,10 @@ async def _post_init(application: BotApplication) -> None:
             interval=min(SESSION_SWEEP_SECONDS, max(timeout / 2, 0.5)),
             name="forget-idle-sessions",
         )
+        if not settings.webhook_mode:
+            application.job_queue.run_repeating(
+                _heartbeat, interval=HEARTBEAT_SECONDS, first=2, name="heartbeat"
+            )
         if settings.directory_daily_sync:
             schedule_daily_sync(
                 application.job_queue, settings, DAILY_SYNC_AT.replace(tzinfo=settings.zone)
@@ -204,6 +208,18 @@ async def _reload_directory(context: BotContext) -> None:
     if fresh is not None:
         data.directory = fresh
         log.info("directory reloaded: %d places", len(fresh.permanences))
+
+
+async def _heartbeat(context: BotContext) -> None:
+    """Touch the file `python -m bot health` reads, when polling works. Its time is this
+    job's, every 20 s, never the time of a person's update (the file holds nothing)."""
+    bot = context.bot
+    if isinstance(bot, TelegramBot) and bot.polled_within(HEARTBEAT_SECONDS * 3):
+        path = context.bot_data.settings.heartbeat_path
+        try:
+            path.touch()
+        except OSError:
+            log.warning("the heartbeat file cannot be written; check the data folder")
 
 
 async def _flush(context: BotContext) -> None:

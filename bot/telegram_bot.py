@@ -15,10 +15,9 @@ falters. Every Bot API call goes through `_do_post`, so both fixes live there.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import time
 import warnings
-from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -54,7 +53,7 @@ RETRIED = frozenset(
 class TelegramBot(ExtBot[Any]):
     """ExtBot with one retry for idempotent calls and update-by-update parsing."""
 
-    def __init__(self, *args: Any, heartbeat: Path | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # RetryAfter's own constructor reads its deprecated `retry_after` (PTB 22): a
         # warning at every 429 that nothing here can act on.
@@ -64,8 +63,9 @@ class TelegramBot(ExtBot[Any]):
             category=PTBDeprecationWarning,
         )
         self._confirm_from = 0  # the offset that confirms the skipped updates
-        # Touched after each poll: `python -m bot health` reads its age (no personal data).
-        self._heartbeat = heartbeat
+        # When getUpdates last answered (memory only): a job touches the heartbeat file from
+        # it on its own schedule, so that the file's time never marks a person's update.
+        self._last_poll: float | None = None
 
     async def _do_post(
         self, endpoint: str, data: JSONDict, **timeouts: Any
@@ -89,12 +89,14 @@ class TelegramBot(ExtBot[Any]):
         if self._confirm_from and (not isinstance(offset, int) or 0 <= offset < self._confirm_from):
             data = {**data, "offset": self._confirm_from}
         result = await super()._do_post("getUpdates", data, **timeouts)
-        if self._heartbeat is not None:
-            with contextlib.suppress(OSError):  # a read-only disk must not stop the polling
-                self._heartbeat.touch()
+        self._last_poll = time.monotonic()
         if not isinstance(result, list):
             return result
         return [item for item in result if self._readable(item)]
+
+    def polled_within(self, seconds: float) -> bool:
+        """Whether getUpdates answered in the last `seconds`."""
+        return self._last_poll is not None and time.monotonic() - self._last_poll < seconds
 
     def _readable(self, item: JSONDict) -> bool:
         try:
