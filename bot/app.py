@@ -141,7 +141,7 @@ async def _post_init(application: BotApplication) -> None:
         )
         if not settings.webhook_mode:
             application.job_queue.run_repeating(
-                _heartbeat, interval=HEARTBEAT_SECONDS, first=2, name="heartbeat"
+                _heartbeat, interval=HEARTBEAT_SECONDS, first=1, name="heartbeat"
             )
         if settings.directory_daily_sync:
             schedule_daily_sync(

@@ -88,6 +88,7 @@ class TelegramBot(ExtBot[Any]):
         offset = data.get("offset")
         if self._confirm_from and (not isinstance(offset, int) or 0 <= offset < self._confirm_from):
             data = {**data, "offset": self._confirm_from}
+        self._last_poll = time.monotonic()  # a long poll under way is a sign of life too
         result = await super()._do_post("getUpdates", data, **timeouts)
         self._last_poll = time.monotonic()
         if not isinstance(result, list):
