@@ -261,12 +261,8 @@ async def _on_error(update: object, context: BotContext) -> None:
         log.info("the error notice could not be sent")
 
 
-async def start_polling(
-    application: BotApplication,
-    poll_timeout: int = 1,
-    on_done: Callable[[object], None] | None = None,
-) -> None:
-    """Start as `run_polling` would, inside a running event loop (demo and tests).
+async def _start(application: BotApplication, on_done: Callable[[object], None] | None) -> None:
+    """Initialise and start the Application as run_polling/run_webhook would.
 
     `on_done` is told when each update is finished: the Bot API double's persons wait for
     exactly that (`BotApiDouble.processing_hook`)."""
@@ -277,6 +273,24 @@ async def start_polling(
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
+
+
+async def _stop(application: BotApplication) -> None:
+    """Finish the updates received, shut down, write the counts (post_shutdown)."""
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+async def start_polling(
+    application: BotApplication,
+    poll_timeout: int = 1,
+    on_done: Callable[[object], None] | None = None,
+) -> None:
+    """Start as `run_polling` would, inside a running event loop (demo and tests)."""
+    await _start(application, on_done)
     if application.updater is not None:
         await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
 
@@ -285,11 +299,7 @@ async def stop_polling(application: BotApplication) -> None:
     """Stop as `run_polling` would: updater, application, shutdown, post_shutdown."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
-    if application.running:
-        await application.stop()
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
+    await _stop(application)
 
 
 async def start_webhook(
@@ -300,13 +310,7 @@ async def start_webhook(
     """Webhook mode: start the Application and its HTTP server, then register the webhook
     with its secret token (`python -m bot run` with WEBHOOK_URL, and the tests)."""
     settings = application.bot_data.settings
-    processor = application.update_processor
-    if on_done is not None and isinstance(processor, PerChatUpdateProcessor):
-        processor.on_done = on_done
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
+    await _start(application, on_done)
     server = WebhookServer(application, settings)
     await server.start()
     await application.bot.set_webhook(
@@ -323,8 +327,4 @@ async def stop_webhook(application: BotApplication, server: WebhookServer) -> No
     """Stop taking requests, finish the updates received, write the counts. The webhook
     stays registered: Telegram keeps the updates of a restart for the next start."""
     await server.stop()
-    if application.running:
-        await application.stop()
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
+    await _stop(application)
