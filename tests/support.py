@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.botapi_double import Person, ShownMessage
 
@@ -104,3 +107,26 @@ def summary_of(person: Person, *, last: bool = False) -> str:
             break
         parts.append(message.text)
     return "\n\n".join(parts)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bot_environment(**settings: str) -> dict[str, str]:
+    """The environment of a `python -m bot` subprocess: this one without any Telegram or
+    webhook setting, the repository importable, INFO logs, then `settings` (.env names)."""
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))
+    }
+    environment.update(PYTHONPATH=str(ROOT), LOG_LEVEL="INFO", **settings)
+    return environment
+
+
+async def start_bot_process(
+    cwd: Path, environment: dict[str, str], *args: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS` (default: run) as an operator starts it, output captured."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *(args or ("run",)), cwd=cwd, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from bot.botapi_double import BotApiDouble
 from bot.doctor import health, run_check
 from tests.conftest import make_settings, running_bot, webhook_settings
-from tests.support import wait_until
+from tests.support import bot_environment, start_bot_process, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,12 +69,10 @@ async def test_health_follows_the_polling_and_the_webhook(
 
 
 async def test_health_command_exit_codes(double: BotApiDouble, tmp_path: Path) -> None:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment.update(
+    environment = bot_environment(
         TELEGRAM_BOT_TOKEN=double.token,
         TELEGRAM_API_BASE_URL=double.base_url,
         DATABASE_PATH=str(tmp_path / "data" / "counters.sqlite3"),
-        PYTHONPATH=str(ROOT),
     )
 
     async def command(*args: str) -> tuple[int, str]:
@@ -89,10 +86,7 @@ async def test_health_command_exit_codes(double: BotApiDouble, tmp_path: Path) -
     code, out = await command("health")
     assert code == 1
     assert "has not polled" in out
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environment,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    bot = await start_bot_process(tmp_path, environment)
     try:
         heartbeat = tmp_path / "data" / "heartbeat"
         await wait_until(heartbeat.exists, "the bot's first poll", limit=30)
@@ -100,7 +94,7 @@ async def test_health_command_exit_codes(double: BotApiDouble, tmp_path: Path) -
         assert code == 0, out
     finally:
         bot.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(bot.wait(), 30)
+        await asyncio.wait_for(bot.communicate(), 30)
     code, out = await command("check")
     assert double.token not in out
     assert "ok      token" in out

@@ -4,15 +4,13 @@ several people at once, and SIGTERM stops it cleanly with the last counts writte
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from contextlib import closing
 from pathlib import Path
 
 from bot.botapi_double import BotApiDouble
-from tests.support import QUESTIONS, panel, walk
+from tests.support import QUESTIONS, bot_environment, panel, start_bot_process, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,26 +19,14 @@ async def test_run_serves_several_people_and_stops_on_sigterm(
     double: BotApiDouble, tmp_path: Path
 ) -> None:
     database = tmp_path / "data" / "counters.sqlite3"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment.update(
+    environment = bot_environment(
         TELEGRAM_BOT_TOKEN=double.token,
         TELEGRAM_API_BASE_URL=double.base_url,
         DATABASE_PATH=str(database),
         COUNTER_FLUSH_SECONDS="300",
         COUNTER_MIN_BATCH="5",
-        LOG_LEVEL="INFO",
-        PYTHONPATH=str(ROOT),
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_bot_process(tmp_path, environment)
     try:
         people = [double.person(3000 + i, first_name=f"P{i}") for i in range(4)]
         await asyncio.gather(*(walk(p, "evidence") for p in people))

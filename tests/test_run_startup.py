@@ -5,17 +5,15 @@ is the operator's, run against the Bot API double (see test_run_process.py)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.botapi_double import BotApiDouble
 from bot.botapi_double.faults import FaultKind
-from tests.support import START, panel
+from tests.support import START, bot_environment, panel, start_bot_process
 
 ROOT = Path(__file__).resolve().parent.parent
 WAITING = "Telegram is not reachable"
@@ -23,24 +21,12 @@ WELCOME = "Bonjour. Ce service gratuit vous aide"
 
 
 async def start_bot(tmp_path: Path, token: str, base_url: str) -> asyncio.subprocess.Process:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment.update(
+    environment = bot_environment(
         TELEGRAM_BOT_TOKEN=token,
         TELEGRAM_API_BASE_URL=base_url,
         DATABASE_PATH=str(tmp_path / "counters.sqlite3"),
-        LOG_LEVEL="INFO",
-        PYTHONPATH=str(ROOT),
     )
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    return await start_bot_process(tmp_path, environment)
 
 
 async def read_until(process: asyncio.subprocess.Process, needle: str, count: int) -> list[str]:

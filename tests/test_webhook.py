@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -17,7 +15,7 @@ import aiohttp
 from bot.botapi_double import BotApiDouble
 from bot.settings import Settings
 from tests.conftest import make_settings, running_bot, webhook_settings
-from tests.support import QUESTIONS, panel, walk
+from tests.support import QUESTIONS, bot_environment, panel, start_bot_process, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,21 +91,15 @@ async def test_run_serves_by_webhook_and_stops_on_sigterm(
     double.plain_webhooks = True
     database = tmp_path / "data" / "counters.sqlite3"
     hook = webhook_settings()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEB"))}
-    environment.update(
+    environment = bot_environment(
         TELEGRAM_BOT_TOKEN=double.token,
         TELEGRAM_API_BASE_URL=double.base_url,
         DATABASE_PATH=str(database),
         WEBHOOK_URL=hook["webhook_url"],
         WEBHOOK_PORT=str(hook["webhook_port"]),
         WEBHOOK_SECRET_TOKEN=hook["webhook_secret_token"],
-        LOG_LEVEL="INFO",
-        PYTHONPATH=str(ROOT),
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await start_bot_process(tmp_path, environment)
     try:
         people = [double.person(4210 + i, first_name=f"W{i}") for i in range(3)]
         for person in people:
