@@ -44,9 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.echo_bot import TAP
-from bot.botapi_double import BotApiDouble, Person, ShownMessage
 from bot.directory.store import install_sample
 from bot.settings import load_settings
+from botapi_double import BotApiDouble, Person, ShownMessage
 from tests.support import FIND_HELP, PATH, QUESTIONS, SUMMARY
 
 ROOT = Path(__file__).resolve().parent.parent

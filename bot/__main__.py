@@ -1,22 +1,23 @@
 """Command line: `python -m bot run` (the bot, or the offline demo without a token),
 `python -m bot check` and `health` (bot/doctor.py),
-`python -m bot demo`, and `python -m bot directory import FILE | sync`."""
+`python -m bot demo` (botapi_double/demo.py, from a clone), and
+`python -m bot directory import FILE | sync`."""
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
 
 from telegram.error import InvalidToken
 
+from bot.communes import Communes
+from bot.datafiles import DataFileError
 from bot.directory.cli import add_parser as add_directory_parser
 from bot.directory.cli import directory_command
-from bot.directory.partners import PartnersError
-from bot.directory.store import DirectoryError
 from bot.logs import configure_logging, error_origin
-from bot.outreach import SourcesError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.stats.cli import add_parser as add_stats_parser
 from bot.stats.cli import stats_command
@@ -52,23 +53,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return check_command(settings) if args.command == "check" else health_command(settings)
     if args.command == "demo" or settings.token is None:
-        from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs the double
-
-        return run_demo(settings)
+        return run_offline_demo(settings, asked=args.command == "demo")
     return run_bot(settings)
 
 
+def run_offline_demo(settings: Settings, *, asked: bool) -> int:
+    """The demo lives with the Bot API double in the repository, outside the product
+    wheel: without a clone (or without aiohttp, a development dependency), one line, 2."""
+    try:
+        from botapi_double.demo import run_demo  # noqa: PLC0415 - not in the product wheel
+    except ModuleNotFoundError as error:
+        missing = (error.name or "").split(".")[0]
+        if missing not in ("botapi_double", "aiohttp"):
+            raise
+        opening = "The" if asked else "No TELEGRAM_BOT_TOKEN set, and the"
+        needs = (
+            "a clone of the repository (./dev run)"
+            if missing == "botapi_double"
+            else 'the development dependencies (./dev run, or pip install -e ".[dev]")'
+        )
+        print(f"{opening} offline demo needs {needs}", file=sys.stderr)  # noqa: T201
+        return 2
+    return run_demo(settings)
+
+
 def run_bot(settings: Settings) -> int:
-    """Long-poll Telegram; a bad data file or a refused token: one line, exit code 2."""
+    """Serve Telegram (long polling, or webhook with WEBHOOK_URL); a bad data file, a
+    refused token or webhook mode without aiohttp: one line, exit code 2."""
+    from bot.startup import serve, webhook_unavailable  # noqa: PLC0415
+
+    missing = webhook_unavailable(settings)
+    if missing is not None:
+        print(f"Configuration error: {missing}", file=sys.stderr)  # noqa: T201
+        return 2
     from bot.app import ALLOWED_UPDATES, build_application  # noqa: PLC0415
-    from bot.startup import serve  # noqa: PLC0415
 
     try:
         application = build_application(settings)
-    except (PartnersError, DirectoryError, SourcesError) as error:
+    except DataFileError as error:  # content, partners, sources or directory file
         print(f"Configuration error: {error}", file=sys.stderr)  # noqa: T201
         return 2
     try:
+        # What start-up loads (content, catalogs, the communes table) lives as long as the
+        # process: frozen, the collector no longer walks it (100-150 ms at a time).
+        Communes.load()
+        gc.freeze()
         serve(application, ALLOWED_UPDATES)
     except InvalidToken:  # its message quotes the token: never print it
         print(  # noqa: T201

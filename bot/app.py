@@ -4,17 +4,15 @@ error handler, and the services opened at start and closed at stop."""
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable, Sequence
 from datetime import time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import HTTPXRequest
-from telegram.warnings import PTBUserWarning
 
 from bot.communes import Communes
 from bot.content import default_content
@@ -30,9 +28,13 @@ from bot.outreach import load_sources
 from bot.settings import Settings
 from bot.telegram_bot import TELEGRAM_API_URL, TelegramBot
 from bot.update_processor import PerChatUpdateProcessor
-from bot.webhook import WebhookServer
+from handlers import register
 from handlers.coordinator import monthly_digest
 from handlers.fallback import forget_idle_sessions
+from handlers.ui import ack
+
+if TYPE_CHECKING:  # aiohttp, under bot.webhook, is an extra that only webhook mode needs
+    from bot.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +67,6 @@ def file_url(base_url: str) -> str:
 
 def build_application(settings: Settings, token: str | None = None) -> BotApplication:
     """Build the bot; `token` overrides the settings' (the offline demo uses its own)."""
-    from handlers import register  # noqa: PLC0415 - handlers import the context types
-
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     bot_token = token or settings.token
     if not bot_token:
         raise ValueError("a bot token is needed to build the application")
@@ -97,15 +96,17 @@ def build_application(settings: Settings, token: str | None = None) -> BotApplic
         .post_shutdown(_post_shutdown)
     )
     application: BotApplication = builder.build()
-    data = application.bot_data
-    data.settings = settings
-    data.content = default_content()
-    data.catalogs = Catalogs(settings.locales_dir, settings.default_language)
-    data.partners = load_partners(settings.partners_path, {d.id for d in data.content.domains})
-    data.sources = load_sources(settings.sources_path)
-    data.directory = load_directory(settings.directory_path)
-    if settings.directory_path.exists():
-        data.directory_stamp = settings.directory_path.stat().st_mtime_ns
+    content = default_content()
+    path = settings.directory_path
+    application.bot_data.configure(
+        settings=settings,
+        content=content,
+        catalogs=Catalogs(settings.locales_dir, settings.default_language),
+        partners=load_partners(settings.partners_path, {d.id for d in content.domains}),
+        sources=load_sources(settings.sources_path),
+        directory=load_directory(path),
+        directory_stamp=path.stat().st_mtime_ns if path.exists() else None,
+    )
     register(
         application,
         timedelta(minutes=settings.conversation_timeout_minutes),
@@ -119,14 +120,14 @@ async def _post_init(application: BotApplication) -> None:
     """Open the counters, schedule their flush, publish the commands in each language."""
     data = application.bot_data
     settings = data.settings
-    data.counters = await CounterStore.open(
+    counters = await CounterStore.open(
         settings.database_path,
         settings.zone,
         settings.counter_flush_seconds,
         settings.counter_min_batch,
     )
-    data.communes = Communes.load()
-    data.territory = territory_codes(settings, data.communes)
+    communes = Communes.load()
+    data.open(counters, communes, territory_codes(settings, communes))
     if data.directory is None:
         log.warning("no directory: only remote channels; see `python -m bot directory`")
     if application.job_queue is not None:
@@ -228,9 +229,8 @@ async def _flush(context: BotContext) -> None:
 
 async def _post_shutdown(application: BotApplication) -> None:
     """Write the last counts and close the database."""
-    counters = getattr(application.bot_data, "counters", None)
-    if counters is not None:
-        await counters.close()
+    if application.bot_data.counters_open:
+        await application.bot_data.counters.close()
     log.info("bot stopped")
 
 
@@ -239,7 +239,6 @@ async def _on_error(update: object, context: BotContext) -> None:
 
     The context here is a fresh one: whether the button was already answered is read from
     the session, so the spinner stops and the apology is sent in every case."""
-    from handlers.ui import ack  # noqa: PLC0415 - handlers import this module's types
 
     error = context.error
     if isinstance(error, Forbidden):  # the person blocked the bot, or left: nothing to say
@@ -309,6 +308,8 @@ async def start_webhook(
 ) -> WebhookServer:
     """Webhook mode: start the Application and its HTTP server, then register the webhook
     with its secret token (`python -m bot run` with WEBHOOK_URL, and the tests)."""
+    from bot.webhook import WebhookServer  # noqa: PLC0415 - aiohttp is the `webhook` extra
+
     settings = application.bot_data.settings
     await _start(application, on_done)
     server = WebhookServer(application, settings)

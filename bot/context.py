@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -17,19 +17,28 @@ from bot.outreach import Sources
 from bot.session import Session
 from bot.settings import Settings
 
+T = TypeVar("T")
+
+
+def _ready(value: T | None, what: str) -> T:
+    if value is None:
+        raise RuntimeError(f"{what} is used before the application has set it up")
+    return value
+
 
 class BotData:
-    """Services shared by all handlers, set once by `build_application` and `post_init`."""
-
-    settings: Settings
-    content: Content
-    catalogs: Catalogs
-    counters: CounterStore
-    communes: Communes
-    partners: Partners
-    sources: Sources
+    """Services shared by all handlers. python-telegram-bot creates it empty (it is the
+    `bot_data` of CONTEXT_TYPES); `build_application` fills it in one `configure` call and
+    the start opens the counters with `open`, so that every attribute always exists."""
 
     def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._content: Content | None = None
+        self._catalogs: Catalogs | None = None
+        self._partners: Partners | None = None
+        self._sources: Sources | None = None
+        self._counters: CounterStore | None = None
+        self._communes: Communes | None = None
         # Group chats already told that the bot works in private only (memory only).
         self.groups_answered: set[int] = set()
         # The directory in service; None until one is imported (remote channels only).
@@ -37,6 +46,59 @@ class BotData:
         self.directory_stamp: int | None = None  # the file's mtime when it was loaded
         # INSEE codes of the configured territory (empty: territory not counted).
         self.territory: frozenset[str] = frozenset()
+
+    def configure(
+        self,
+        *,
+        settings: Settings,
+        content: Content,
+        catalogs: Catalogs,
+        partners: Partners,
+        sources: Sources,
+        directory: Directory | None,
+        directory_stamp: int | None,
+    ) -> None:
+        """Everything read from files, when the application is built."""
+        self._settings, self._content, self._catalogs = settings, content, catalogs
+        self._partners, self._sources = partners, sources
+        self.directory, self.directory_stamp = directory, directory_stamp
+
+    def open(self, counters: CounterStore, communes: Communes, territory: frozenset[str]) -> None:
+        """What the start opens: the counters' database and the communes table."""
+        self._counters, self._communes, self.territory = counters, communes, territory
+
+    @property
+    def settings(self) -> Settings:
+        return _ready(self._settings, "the settings")
+
+    @property
+    def content(self) -> Content:
+        return _ready(self._content, "the content")
+
+    @property
+    def catalogs(self) -> Catalogs:
+        return _ready(self._catalogs, "the catalogs")
+
+    @property
+    def partners(self) -> Partners:
+        return _ready(self._partners, "the partners")
+
+    @property
+    def sources(self) -> Sources:
+        return _ready(self._sources, "the sources")
+
+    @property
+    def counters(self) -> CounterStore:
+        return _ready(self._counters, "the counters")
+
+    @property
+    def communes(self) -> Communes:
+        return _ready(self._communes, "the communes table")
+
+    @property
+    def counters_open(self) -> bool:
+        """Whether the start opened the counters (a failed start may not have)."""
+        return self._counters is not None
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]):

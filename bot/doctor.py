@@ -24,6 +24,7 @@ from bot.directory.model import DEFENSEUR
 from bot.directory.store import DirectoryError
 from bot.directory.store import load as load_directory
 from bot.settings import Settings
+from bot.startup import webhook_unavailable
 from bot.telegram_bot import TELEGRAM_API_URL
 
 HEALTHY_POLL_SECONDS = 60
@@ -98,7 +99,7 @@ def _directory(settings: Settings) -> Item:
     try:
         directory = load_directory(settings.directory_path)
     except DirectoryError as error:
-        return Item("directory", False, f"unreadable ({error}); import it again")
+        return Item("directory", False, f"unreadable: {error}")
     if directory is None:
         detail = "none yet (remote channels only): python -m bot directory sync"
         return Item("directory", False, detail)
@@ -131,6 +132,9 @@ async def run_check(settings: Settings, say: Callable[[str], None] = print) -> i
     """Every item, one line each; 0 when all are ok, else 1."""
     items = [Item("settings", True, "valid")]
     items += await _telegram(settings)
+    missing = webhook_unavailable(settings)
+    if missing is not None:
+        items.append(Item("webhook server", False, missing))
     items.append(await _database(settings))
     items += [_directory(settings), _mo_fresh(settings), _territory(settings)]
     items.append(_coordinators(settings))

@@ -39,10 +39,6 @@ class Translator:
         """Translate with a plural form chosen for n."""
         return self.catalog.ngettext(singular, plural, n)
 
-    def pgettext(self, context: str, message: str) -> str:
-        """Translate a short msgid whose meaning depends on a context (buttons)."""
-        return self.catalog.pgettext(context, message)
-
     @cached_property
     def locale(self) -> Locale:
         """Babel's locale, for dates, numbers and text direction (parsed once: it is read

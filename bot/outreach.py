@@ -6,33 +6,45 @@ never verbatim. The file lists only codes and labels: no person, no place beyond
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Self
 
-import yaml
+from pydantic import AfterValidator, model_validator
+
+from bot.datafiles import DataFileError, FilledLine, YamlModel, read_yaml, unique, validate
 
 CODE = re.compile(r"^[a-z0-9_]{1,32}$")
 PRACTICE = "entrainement"  # the deep-link payload of the staff practice mode
 DIRECT, UNKNOWN = "direct", "unknown"
 
 
-class SourcesError(Exception):
+class SourcesError(DataFileError):
     """The sources file cannot be used; one line for the operator."""
 
 
-@dataclass(frozen=True)
-class Source:
+def _code(code: str) -> str:
+    if not CODE.match(code) or code in {DIRECT, UNKNOWN, PRACTICE}:
+        reserved = f"{DIRECT}, {UNKNOWN} or {PRACTICE}"
+        raise ValueError(f"{code!r} is not a code: a-z, 0-9 or _ (1 to 32), not {reserved}")
+    return code
+
+
+class Source(YamlModel):
     """One outreach source."""
 
-    code: str
-    label: str
+    code: Annotated[str, AfterValidator(_code)]
+    label: FilledLine
 
 
-@dataclass(frozen=True)
-class Sources:
+class Sources(YamlModel):
     """The known outreach sources."""
 
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Source, ...]  # required: a file without the list is a mistake
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> Self:
+        unique(((s.code, ("sources", i, "code")) for i, s in enumerate(self.sources)), "code")
+        return self
 
     def get(self, code: str) -> Source | None:
         """The source with this code."""
@@ -51,27 +63,7 @@ class Sources:
 
 
 def load_sources(path: Path) -> Sources:
-    """Read the file (missing: no sources)."""
+    """Read the file (missing: no sources); SourcesError names the entry and the key."""
     if not path.exists():
-        return Sources()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise SourcesError(f"{path}: cannot be read as YAML ({type(error).__name__})") from None
-    items = raw.get("sources") if isinstance(raw, dict) else None
-    if not isinstance(items, list):
-        raise SourcesError(f"{path}: expected a mapping with a 'sources' list")
-    sources: list[Source] = []
-    for index, item in enumerate(items, start=1):
-        code = str(item.get("code", "")) if isinstance(item, dict) else ""
-        label = str(item.get("label", "")).strip() if isinstance(item, dict) else ""
-        if not CODE.match(code) or code in {DIRECT, UNKNOWN, PRACTICE}:
-            raise SourcesError(
-                f"{path}: source {index}: code must be a-z, 0-9 or _ (1-32), not reserved"
-            )
-        if not label:
-            raise SourcesError(f"{path}: source {index}: missing label")
-        if any(s.code == code for s in sources):
-            raise SourcesError(f"{path}: source {index}: duplicate code {code!r}")
-        sources.append(Source(code, label))
-    return Sources(tuple(sources))
+        return Sources(sources=())
+    return validate(Sources, read_yaml(path, SourcesError) or {}, path, SourcesError)

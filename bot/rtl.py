@@ -186,11 +186,6 @@ def mirror(label: str) -> str:
     return label.translate(MIRRORED)
 
 
-def isolate(text: str, rtl: bool) -> str:
-    """One left-to-right fragment isolated inside right-to-left text."""
-    return f"{FSI}{text}{PDI}" if text and rtl else text
-
-
 def colon(language: str) -> str:
     """Between a label and its value: " : " in French, ": " elsewhere."""
     return " : " if language.split("@", maxsplit=1)[0] == "fr" else ": "

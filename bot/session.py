@@ -40,9 +40,7 @@ class Journey:
     chosen: int = 0  # the permanence the person keeps for the summary (index in places)
     results_shown: bool = False  # the referral screen is the answer, not the question
     quick: bool = False  # came straight from the welcome ("find help near me")
-    territory_counted: bool = False
-    steps_counted: set[str] = field(default_factory=set)
-    answers_counted: bool = False
+    counted: set[str] = field(default_factory=set)  # bot/metrics.py's "once" keys
 
     def answers(self) -> Answers:
         """The answers content passages are selected on."""
@@ -73,12 +71,12 @@ class Session:
     """One person's conversation with the bot."""
 
     language: str | None = None
-    stage: Stage | None = None
+    stage: Stage | None = None  # written by handlers/flow.py only (cleared by new_journey)
     history: list[Stage] = field(default_factory=list)
     journey: Journey = field(default_factory=Journey)
     panel_id: int | None = None  # the message that shows the current question
     message_ids: list[int] = field(default_factory=list)  # for /effacer, both directions
-    source_counted: bool = False
+    counted: set[str] = field(default_factory=set)  # bot/metrics.py's "once" keys
     practice: bool = False  # staff training: same journey, nothing counted
     # The handle this conversation counts through (memory only, no identifier in it).
     contribution: Contribution | None = field(default=None, repr=False, compare=False)

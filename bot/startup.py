@@ -12,6 +12,7 @@ quote it (python-telegram-bot's does).
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import os
 import signal
@@ -23,12 +24,25 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
+from bot.settings import Settings
+
 log = logging.getLogger(__name__)
 
 FIRST_DELAY = 1.0
 MAX_DELAY = 30.0
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_DEADLINE_SECONDS = 15.0
+
+
+def webhook_unavailable(settings: Settings) -> str | None:
+    """Why webhook mode cannot run here, else None: aiohttp, which serves the webhook
+    (bot/webhook.py), is an extra (`egalite-bot[webhook]`), so polling needs nothing more."""
+    if not settings.webhook_mode or importlib.util.find_spec("aiohttp") is not None:
+        return None
+    return (
+        'webhook mode (WEBHOOK_URL) needs aiohttp: pip install "egalite-bot[webhook]" '
+        '(from the clone: pip install ".[webhook]")'
+    )
 
 
 async def wait_for_telegram(bot: Bot) -> None:

@@ -11,7 +11,6 @@ person. Detection is sure for numbers and e-mails only, so the summary says to r
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,8 @@ from bot.content import Content
 from bot.deadlines import DeadlineStatus
 from bot.directory.model import Permanence
 from bot.i18n import N_, Translator
-from bot.opening import by_day, day_name, spans
+from bot.markup import bold, esc, isolate, visible_length
+from bot.opening import by_day, day_name, remarks, spans
 from bot.rights import delays
 from bot.rtl import colon, rtl_pass
 from bot.session import Journey
@@ -65,10 +65,6 @@ DOCUMENT_NOTE = N_(
 )
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
 def build_summary(
     content: Content, journey: Journey, t: Translator, today: date, *, sample_places: bool = False
 ) -> str:
@@ -77,13 +73,13 @@ def build_summary(
     _ = t.gettext
 
     def iso(text: str) -> str:  # left-to-right fragments inside right-to-left text
-        return f"\u2068{text}\u2069" if t.rtl and text else text
+        return isolate(text, t.rtl)
 
     def label(options: tuple[object, ...], option_id: str | None) -> str:
         for option in options:
             if getattr(option, "id", None) == option_id:
                 return _(str(getattr(option, "label", "")))
-        return _(N_("non précisé"))
+        return _("non précisé")
 
     domain = content.domain(journey.domain)
     where = label(content.domains, journey.domain)
@@ -101,24 +97,24 @@ def build_summary(
         [_(e.label) for e in content.evidence_kinds if e.id in journey.evidence], t
     )
     lines = [
-        f"<b>{_e(_(TITLE))}</b>",
-        _e(
+        bold(_(TITLE)),
+        esc(
             _(N_("Préparé le %(date)s avec le service d'orientation contre les discriminations."))
             % {"date": format_date(today, format="long", locale=t.locale)}
         ),
         "",
-        f"<b>{_e(_(WHO))}</b> {_e(label(content.speakers, journey.speaker))}",
-        f"<b>{_e(_(WHERE))}</b> {_e(where)}",
-        f"<b>{_e(_(WHY))}</b>{reasons}",
-        f"<b>{_e(_(WHEN))}</b> {_e(label(content.timings, journey.timing))}",
-        f"<b>{_e(_(EVIDENCE))}</b>{evidence}",
+        f"{bold(_(WHO))} {esc(label(content.speakers, journey.speaker))}",
+        f"{bold(_(WHERE))} {esc(where)}",
+        f"{bold(_(WHY))}{reasons}",
+        f"{bold(_(WHEN))} {esc(label(content.timings, journey.timing))}",
+        f"{bold(_(EVIDENCE))}{evidence}",
     ]
     if journey.speaker is None and journey.domain is None:  # the short way: no questions
         lines = lines[:2]
     if journey.narrative:
         lines += ["", *words_lines(journey.narrative, t)]
     lines += delay_lines(content, journey, t)
-    lines += ["", f"<b>{_e(_(HELP))}</b>"]
+    lines += ["", bold(_(HELP))]
     lines += help_lines(content, journey.place, t, today, sample=sample_places)
     return "\n".join(lines)
 
@@ -139,30 +135,30 @@ def delay_lines(content: Content, journey: Journey, t: Translator) -> list[str]:
     if not found:
         return []
     sep = colon(t.language)
-    lines = ["", f"<b>{_e(_(DEADLINES))}</b>"]
+    lines = ["", bold(_(DEADLINES))]
     for delay in found:
         mark = "•" if delay.status is DeadlineStatus.OPEN else "⚠️"
-        length = _e(duration(delay.months, t))
-        what = _e(_(delay.passage.line))
-        lines.append(f"{mark} <b>{length}</b>{sep}{what} — {_e(_(DELAY_STATUS[delay.status]))}")
-    lines.append(_e(_(DELAYS_NOTE)))
+        length = esc(duration(delay.months, t))
+        what = esc(_(delay.passage.line))
+        lines.append(f"{mark} <b>{length}</b>{sep}{what} — {esc(_(DELAY_STATUS[delay.status]))}")
+    lines.append(esc(_(DELAYS_NOTE)))
     return lines
 
 
 def choice_lines(labels: list[str], t: Translator) -> str:
     """The answers chosen, one per line (labels may hold commas), after their heading."""
     if not labels:
-        return " " + _e(t.gettext(N_("non précisé")))
-    return "".join(f"\n• {_e(label)}" for label in labels)
+        return " " + esc(t.gettext("non précisé"))
+    return "".join(f"\n• {esc(label)}" for label in labels)
 
 
 def words_lines(narrative: str, t: Translator) -> list[str]:
     """The person's own words, with numbers, e-mails and names masked, and a note."""
     masked = mask_personal(narrative, t)
     return [
-        f"<b>{_e(t.gettext(WORDS))}</b>",
-        f"« {_e(masked)} »",
-        _e(t.gettext(MASKED_NOTE)),
+        bold(t.gettext(WORDS)),
+        f"« {esc(masked)} »",
+        esc(t.gettext(MASKED_NOTE)),
     ]
 
 
@@ -193,35 +189,35 @@ def help_lines(
     sep = colon(t.language)
     lines = []
     if place is not None:
-        lines.append(f"• <b>{_e(_(NEAREST))}</b> {_e(place.name)}")
+        lines.append(f"• {bold(_(NEAREST))} {esc(place.name)}")
         if sample:
-            lines.append(f"  {_e(_(SAMPLE_PLACE))}")
+            lines.append(f"  {esc(_(SAMPLE_PLACE))}")
         where = [*place.address_lines, f"{place.postal_code} {place.commune}".strip()]
-        lines.append(f"  📍 {_e(', '.join(where))}")
+        lines.append(f"  📍 {esc(', '.join(where))}")
         lines += [
-            f"  📞 {_e(phone.number)}"
-            + (f" ({_e(phone.description)})" if phone.description else "")
+            f"  📞 {esc(phone.number)}"
+            + (f" ({esc(phone.description)})" if phone.description else "")
             for phone in place.phones
         ]
         lines += [f"  {line}" for line in hours_lines(place, t, today)]
-        if place.appointment:
-            lines.append(f"  📅 {_e(place.appointment)}")
-    lines += [f"• {_e(_(c.title))}{sep}{_e(c.reach)}" for c in content.remote_channels]
+    lines += [f"• {esc(_(c.title))}{sep}{esc(c.reach)}" for c in content.remote_channels]
     return lines
 
 
 def hours_lines(place: Permanence, t: Translator, today: date) -> list[str]:
-    """Every opening day of the permanence, today's in bold (or "closed today")."""
+    """Every opening day of the permanence, today's in bold (or "closed today"), then each
+    published remark once (`bot.opening.remarks`), the appointment's last."""
     _ = t.gettext
     sep = colon(t.language)
     days = by_day(place.hours)
-    lines = [f"🕘 {_e(_(HOURS))}"] if days or place.hours_notes else []
+    said = remarks(place)
+    lines = [f"🕘 {esc(_(HOURS))}"] if days or place.hours_notes else []
     for day, slots in days.items():
-        line = _e(f"{day_name(t, day)}{sep}{spans(t, slots)}")
-        lines.append(f"<b>{line} ◀ {_e(_(TODAY))}</b>" if day == today.weekday() else line)
+        line = esc(f"{day_name(t, day)}{sep}{spans(t, slots, said.marks)}")
+        lines.append(f"<b>{line} ◀ {esc(_(TODAY))}</b>" if day == today.weekday() else line)
     if days and today.weekday() not in days:
-        lines.append(_e(_(CLOSED_TODAY)))
-    lines += [_e(note) for note in place.hours_notes]
+        lines.append(esc(_(CLOSED_TODAY)))
+    lines += [esc(prefix + note) for prefix, note in said.items()]
     return lines
 
 
@@ -253,7 +249,7 @@ def summary_document(copies: list[Copy], today: date) -> tuple[str, bytes]:
         paragraphs = "\n".join(
             f"<p>{line}</p>" if line.strip() else '<p class="gap"></p>' for line in text.split("\n")
         )
-        note = _e(copy.t.gettext(DOCUMENT_NOTE))
+        note = esc(copy.t.gettext(DOCUMENT_NOTE))
         note = rtl_pass(note) if copy.t.rtl else note
         sections.append(
             f'<section lang="{lang}" dir="{direction}">\n{paragraphs}\n'
@@ -264,20 +260,13 @@ def summary_document(copies: list[Copy], today: date) -> tuple[str, bytes]:
         f'<!DOCTYPE html>\n<html lang="{lang}" dir="{"rtl" if first.rtl else "ltr"}">\n'
         '<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(first.gettext(TITLE))}</title>\n<style>{_STYLE}</style>\n</head>\n"
+        f"<title>{esc(first.gettext(TITLE))}</title>\n<style>{_STYLE}</style>\n</head>\n"
         "<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
     )
     return f"resume-{today.isoformat()}.html", page.encode("utf-8")
 
 
 CHAT_LIMIT = 690  # visible characters per chat message (a screen fits 700)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def visible_length(text: str) -> int:
-    """What a person reads of Telegram HTML: no tags, entities decoded, no bidi controls."""
-    plain = html.unescape(_TAG.sub("", text))
-    return sum(1 for c in plain if c not in "\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
 def chat_parts(summary: str, limit: int = CHAT_LIMIT) -> list[str]:

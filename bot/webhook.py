@@ -1,11 +1,12 @@
 """Webhook mode: Telegram POSTs each update to the bot's own HTTP server.
 
-An aiohttp server (aiohttp is already what serves the offline demo's Bot API double, so no
-new dependency): the webhook path accepts only requests carrying the secret token given to
-setWebhook (403 otherwise, never processed), and `GET /healthz` answers a tiny JSON
-without any personal data. Updates go to the Application's queue, so they are processed
-exactly as in polling mode (chats in parallel, each chat in order). An update the library
-cannot read is skipped with one log line and acknowledged, so Telegram does not resend it.
+An aiohttp server (aiohttp is the `webhook` extra: bot/app.py imports this module only in
+webhook mode, and `python -m bot run` says in one line when aiohttp is missing): the
+webhook path accepts only requests carrying the secret token given to setWebhook (403
+otherwise, never processed), and `GET /healthz` answers a tiny JSON without any personal
+data. Updates go to the Application's queue, so they are processed exactly as in polling
+mode (chats in parallel, each chat in order). An update the library cannot read is
+skipped with one log line and acknowledged, so Telegram does not resend it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Assembles the handlers: the journey's state table reads on one screen here.
+"""Assembles the handlers. `STAGES` is the journey on one screen: for each stage, its
+screen, what entering it does, the buttons and messages it answers and where it leads;
+the ConversationHandler's states are built from it, and handlers/flow.py carries out the
+moves. Stage modules never import each other: a handler returns where to go.
 
 Groups, in the order python-telegram-bot runs them:
   -1  bookkeeping: refuse group chats (stops the update), note incoming message ids;
@@ -9,6 +12,7 @@ Groups, in the order python-telegram-bot runs them:
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -24,8 +28,9 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
-from bot.callbacks import Action, matches
+from bot import callbacks as cb
 from bot.context import BotContext
 from bot.states import Stage
 from bot.update_processor import PerChatUpdateProcessor
@@ -47,92 +52,164 @@ from handlers import (
     timing,
 )
 from handlers.conversation import JourneyConversation
+from handlers.flow import Flow, Handler, Move, StageSpec, to
 
-Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+TelegramCallback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
+TYPED = NEW_MESSAGE & filters.TEXT & ~filters.COMMAND
+LOCATION = NEW_MESSAGE & filters.LOCATION
 
 
-def on(callback: Callback, *actions: Action) -> CallbackQueryHandler[BotContext, Any]:
-    """A button handler for well-formed data of these actions."""
-    return CallbackQueryHandler(callback, pattern=matches(*actions))
+# The journey, one row per stage (steps 1–12 of docs/product.md, drawn in docs/journey.mmd):
+# its screen, what entering it does, the buttons and messages it answers, where it leads.
+STAGES: dict[Stage, StageSpec] = {
+    Stage.WELCOME: StageSpec(
+        start.welcome_screen,
+        buttons={cb.Begin: to(Stage.SPEAKER), cb.Nearby: start.nearby},
+        leads_to={Stage.REFERRAL},
+    ),
+    Stage.SPEAKER: StageSpec(
+        speaker.speaker_screen,
+        buttons={cb.Speaker: speaker.choose_speaker},
+        leads_to={Stage.DOMAIN},
+    ),
+    Stage.DOMAIN: StageSpec(
+        situation.domain_screen,
+        buttons={cb.Domain: situation.choose_domain},
+        leads_to={Stage.SITUATION, Stage.CRITERIA},
+    ),
+    Stage.SITUATION: StageSpec(
+        situation.situation_screen,
+        buttons={cb.Situation: situation.choose_situation},
+        leads_to={Stage.EMPLOYER, Stage.CRITERIA},
+    ),
+    Stage.EMPLOYER: StageSpec(
+        employer.employer_screen,
+        buttons={cb.Employer: employer.choose_employer},
+        leads_to={Stage.CRITERIA},
+    ),
+    Stage.CRITERIA: StageSpec(
+        criteria.criteria_screen,
+        buttons={cb.Criterion: criteria.toggle_criterion, cb.Done: criteria.confirm_criteria},
+        leads_to={Stage.WHEN},
+    ),
+    Stage.WHEN: StageSpec(
+        timing.timing_screen, buttons={cb.When: timing.choose_timing}, leads_to={Stage.EVIDENCE}
+    ),
+    Stage.EVIDENCE: StageSpec(
+        evidence.evidence_screen,
+        buttons={cb.Evidence: evidence.toggle_evidence, cb.Done: evidence.confirm_evidence},
+        leads_to={Stage.NARRATIVE},
+    ),
+    Stage.NARRATIVE: StageSpec(
+        narrative.narrative_screen,
+        buttons={cb.Done: to(Stage.RIGHTS)},
+        messages=[(TYPED, narrative.receive_text)],
+        leads_to={Stage.RIGHTS},
+    ),
+    Stage.RIGHTS: StageSpec(
+        rights.rights_screen,
+        enter=rights.first_page,  # and bot/metrics.py counts the answers, once
+        buttons={
+            cb.Page: rights.turn_page,
+            cb.More: rights.toggle_more,
+            cb.Sources: rights.toggle_sources,
+            cb.Next: to(Stage.REFERRAL),
+        },
+    ),
+    Stage.REFERRAL: StageSpec(
+        referral.referral_screen,
+        enter=referral.ask_again,
+        after=referral.offer_location,
+        buttons={
+            cb.Commune: referral.by_commune,
+            cb.Search: referral.search_again,
+            cb.Place: referral.on_place,
+            cb.Partners: referral.on_partners,
+            cb.Begin: to(Stage.SPEAKER),  # into the questions, after the short way
+            cb.Next: to(Stage.SUMMARY),
+        },
+        messages=[(LOCATION, referral.by_location), (TYPED, referral.by_text)],
+    ),
+    Stage.SUMMARY: StageSpec(
+        summary.end_screen,  # below the summary, which entering it sends
+        enter=summary.send_summary,
+        new_panel=True,
+        buttons={cb.Useful: summary.useful},
+    ),
+    Stage.END: StageSpec(summary.end_screen, buttons={cb.Useful: summary.useful}),
+}
+# Anywhere in the journey, and to start one.
+ALWAYS: dict[type[cb.Callback], Handler] = {
+    cb.Start: start.start,
+    cb.Help: commands.show_help,
+    cb.Info: commands.show_info,
+    cb.WhatIs: commands.show_info,
+    cb.Channel: commands.show_info,
+    cb.Languages: commands.show_languages,
+    cb.Language: commands.pick_language,
+    cb.Erase: erase.erase,
+    cb.Back: to(Move.BACK),
+    cb.Resume: to(Move.AGAIN),  # from an information screen
+    cb.Exit: to(Stage.END),
+}
+COMMANDS: dict[str, Handler] = {
+    "start": start.start,
+    "entrainement": start.start,
+    "aide": commands.show_help,
+    "urgence": commands.show_emergency,
+    "langue": commands.show_languages,
+    "effacer": erase.erase,
+}
 
 
-def command(name: str, callback: Callback) -> CommandHandler[BotContext, Any]:
+def on(
+    callback: TelegramCallback, *kinds: type[cb.Callback]
+) -> CallbackQueryHandler[BotContext, Any]:
+    """A button handler for well-formed data of these kinds."""
+    return CallbackQueryHandler(callback, pattern=cb.matches(*kinds))
+
+
+def command(name: str, callback: TelegramCallback) -> CommandHandler[BotContext, Any]:
     """A command in a new message of a private chat (an old message edited into a command
     is never carried out: the bot says it does not read edited messages)."""
     return CommandHandler(name, callback, filters=NEW_MESSAGE)
 
 
 def journey(timeout: timedelta) -> JourneyConversation:
-    """The resident journey (steps 1–12 of docs/product.md, drawn in docs/journey.mmd)."""
+    """The resident journey, built from STAGES: each stage's buttons and messages are its
+    state's handlers, and `Flow` carries out where they lead."""
+    flow = Flow(STAGES)
+    wrap = flow.wrap
     always: list[BaseHandler[Update, BotContext, Any]] = [
-        command("start", start.start),
-        command("entrainement", start.start),
-        on(start.start, Action.START),
-        command("aide", commands.show_help),
-        on(commands.show_help, Action.HELP),
-        command("urgence", commands.show_emergency),
-        on(commands.show_info, Action.INFO),
-        command("langue", commands.show_languages),
-        on(commands.show_languages, Action.LANG),
-        command("effacer", erase.erase),
-        on(erase.erase, Action.ERASE),
-        on(commands.go_back, Action.BACK),
-        on(commands.leave, Action.EXIT),
+        *(command(name, wrap(callback)) for name, callback in COMMANDS.items()),
+        *(on(wrap(callback), kind) for kind, callback in ALWAYS.items()),
     ]
-    return JourneyConversation(
-        name="journey",
-        entry_points=[
-            *always,
-            MessageHandler(NEW_MESSAGE & ~filters.COMMAND, start.start),
-        ],
-        states={
-            Stage.WELCOME: [on(start.begin, Action.BEGIN), on(start.nearby, Action.NEARBY)],
-            Stage.SPEAKER: [on(speaker.choose_speaker, Action.SPEAKER)],
-            Stage.DOMAIN: [on(situation.choose_domain, Action.DOMAIN)],
-            Stage.SITUATION: [on(situation.choose_situation, Action.SITUATION)],
-            Stage.EMPLOYER: [on(employer.choose_employer, Action.EMPLOYER)],
-            Stage.CRITERIA: [
-                on(criteria.toggle_criterion, Action.CRITERION),
-                on(criteria.confirm_criteria, Action.DONE),
+    states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {
+        stage: [
+            *(MessageHandler(filter_, wrap(callback)) for filter_, callback in spec.messages),
+            *(on(wrap(callback), kind) for kind, callback in spec.buttons.items()),
+        ]
+        for stage, spec in STAGES.items()
+    }
+    states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, fallback.timed_out)]
+    first = MessageHandler(NEW_MESSAGE & ~filters.COMMAND, wrap(start.start))
+    with warnings.catch_warnings():
+        # Buttons and messages in one conversation, tracked per chat and user (not per
+        # message) on purpose: python-telegram-bot warns about that mix.
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return JourneyConversation(
+            name="journey",
+            entry_points=[*always, first],
+            states=states,
+            fallbacks=[
+                *always,
+                CallbackQueryHandler(wrap(fallback.stale_in_conversation)),
+                MessageHandler(PRIVATE, wrap(fallback.wrong_input)),
             ],
-            Stage.WHEN: [on(timing.choose_timing, Action.WHEN)],
-            Stage.EVIDENCE: [
-                on(evidence.toggle_evidence, Action.EVIDENCE),
-                on(evidence.confirm_evidence, Action.DONE),
-            ],
-            Stage.NARRATIVE: [
-                MessageHandler(
-                    NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, narrative.receive_text
-                ),
-                on(narrative.skip, Action.DONE),
-            ],
-            Stage.RIGHTS: [
-                on(rights.turn_page, Action.PAGE),
-                on(rights.toggle_more, Action.MORE),
-                on(rights.toggle_sources, Action.SOURCES),
-                on(rights.to_referral, Action.NEXT),
-            ],
-            Stage.REFERRAL: [
-                MessageHandler(NEW_MESSAGE & filters.LOCATION, referral.by_location),
-                MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, referral.by_text),
-                on(referral.by_commune, Action.COMMUNE),
-                on(referral.search_again, Action.SEARCH),
-                on(referral.on_place, Action.PLACE),
-                on(start.begin, Action.BEGIN),  # into the questions, after the short way
-                on(referral.to_summary, Action.NEXT),
-            ],
-            Stage.END: [on(summary.useful, Action.USEFUL)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, fallback.timed_out)],
-        },
-        fallbacks=[
-            *always,
-            CallbackQueryHandler(fallback.stale_in_conversation),
-            MessageHandler(PRIVATE, fallback.wrong_input),
-        ],
-        conversation_timeout=timeout,
-    )
+            conversation_timeout=timeout,
+        )
 
 
 def register(
@@ -152,18 +229,16 @@ def register(
         [
             CommandHandler("stats", coordinator.stats_command, filters=staff),
             CommandHandler("lien", coordinator.link_command, filters=staff),
-            on(coordinator.stats_button, Action.STATS),
+            on(coordinator.stats_button, cb.Periods, cb.OtherPeriods, cb.Stats, cb.Figures),
         ],
         group=-1,
     )
     application.add_handlers(
         [
             journey(timeout),
-            on(erase.erase, Action.ERASE),
-            command("effacer", erase.erase),
             CallbackQueryHandler(fallback.expired),
             MessageHandler(NEW_MESSAGE & filters.COMMAND, fallback.unknown_command),
-            MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, fallback.wrong_input),
+            MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, fallback.edited),
         ],
         group=0,
     )

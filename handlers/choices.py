@@ -6,20 +6,26 @@ from collections.abc import Collection, Iterable, Sequence
 
 from telegram import Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Choice, Done
 from bot.content import Option
 from bot.context import BotContext
-from bot.i18n import N_
-from handlers.ui import Row, Screen, ack, esc, footer
+from bot.markup import bold, esc, italic
+from handlers.ui import (
+    Row,
+    Screen,
+    ack,
+    footer,
+    pressed,
+)
 
 
 def _question(context: BotContext, question: str, hint: str, options: Sequence[Option] = ()) -> str:
     """The question in bold, its hint, and each option's explanation when it has one."""
     _ = context._
-    text = f"<b>{esc(question)}</b>"
+    text = bold(question)
     if hint:
         text += f"\n\n{esc(hint)}"
-    explained = [f"• <i>{esc(_(o.label))}</i> : {esc(_(o.hint))}" for o in options if o.hint]
+    explained = [f"• {italic(_(o.label))} : {esc(_(o.hint))}" for o in options if o.hint]
     if explained:
         text += "\n\n" + "\n".join(explained)
     return text
@@ -29,7 +35,7 @@ def single_choice(
     context: BotContext,
     question: str,
     options: Sequence[Option],
-    action: Action,
+    kind: type[Choice],
     *,
     hint: str = "",
     back: bool = True,
@@ -37,7 +43,7 @@ def single_choice(
 ) -> Screen:
     """One button per option; pressing one answers the question."""
     _ = context._
-    rows: list[Row] = [[(_(o.label), Button(action, o.id))] for o in options]
+    rows: list[Row] = [[(_(o.label), kind(o.id))] for o in options]
     rows.append(footer(context, back=back))
     return Screen(_question(context, question, hint, options if explain else ()), rows)
 
@@ -46,7 +52,7 @@ def multi_choice(
     context: BotContext,
     question: str,
     options: Sequence[Option],
-    action: Action,
+    kind: type[Choice],
     selected: Collection[str],
     *,
     hint: str = "",
@@ -56,28 +62,31 @@ def multi_choice(
     """Toggle buttons (✅ when chosen) and a "Valider" button."""
     _ = context._
     rows: list[Row] = [
-        [(("✅ " if o.id in selected else "▫️ ") + _(o.label), Button(action, o.id))]
+        [(("✅ " if o.id in selected else "▫️ ") + _(o.label), kind(o.id))]
         for o in options
     ]
     count = len(selected)
     done = (
         context.t.ngettext("Valider (%(n)d choix)", "Valider (%(n)d choix)", count) % {"n": count}
         if count
-        else _(N_("Valider"))
+        # TRANSLATORS: the button that confirms the ticked answers (nothing ticked yet).
+        else _("Valider")
     )
-    rows.append([("➡️ " + done, Button(Action.DONE))])
+    rows.append([("➡️ " + done, Done())])
     if extra:
         rows.append(extra)
     rows.append(footer(context))
     return Screen(_question(context, question, hint, options if explain else ()), rows)
 
 
-async def chosen(update: Update, context: BotContext, options: Iterable[Option]) -> str | None:
+async def chosen(
+    update: Update, context: BotContext, kind: type[Choice], options: Iterable[Option]
+) -> str | None:
     """The id a pressed button chose among these options; None (and the press answered)
     for anything else: an old button of another question, or forged data."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    if button is not None and button.value in {o.id for o in options}:
-        return button.value
+    button = pressed(update, kind)
+    if button is not None and button.id in {o.id for o in options}:
+        return button.id
     await ack(update, context)
     return None
 
@@ -87,7 +96,7 @@ def choose_one(context: BotContext, fallback_id: str) -> str:
     content = context.bot_data.content
     options = (*content.criterion_groups, *content.evidence_kinds)
     label = next((o.label for o in options if o.id == fallback_id), "")
-    return context._(N_("Choisissez au moins une réponse, ou « %(label)s ».")) % {
+    return context._("Choisissez au moins une réponse, ou « %(label)s ».") % {
         "label": context._(label)
     }
 

@@ -17,15 +17,22 @@ from telegram import InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Callback, Figures, OtherPeriods, Periods, Stats
 from bot.context import BotContext
 from bot.directory.upkeep import stale_days
 from bot.i18n import N_
+from bot.markup import bold, esc
 from bot.outreach import CODE, PRACTICE
 from bot.stats.figures import Breakdown, Kind, Period, figures, latest, periods_published
 from bot.stats.labels import Labeller, period_name
 from bot.stats.render import chart_png, csv_bytes, table_text
-from handlers.ui import Row, Screen, ack, esc, show
+from handlers.ui import (
+    Row,
+    Screen,
+    ack,
+    pressed,
+    show,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +41,12 @@ LATEST = {
     Kind.YEAR: N_("L'année dernière"),
 }
 OTHER_PERIODS = N_("📅 Autres périodes")
-MORE = "more"  # the button value of the other periods
 ONLY_OVER = N_(
     "Chaque trimestre est publié une fois terminé, avec ses trois mois, et l'année avec "
     "son dernier trimestre : ainsi, aucun chiffre masqué ne peut se déduire d'un autre."
 )
 BREAKDOWNS = {
+    # TRANSLATORS: buttons for coordinators: how to break the anonymous figures down.
     Breakdown.DOMAIN: N_("Domaine"),
     Breakdown.CRITERION: N_("Critère"),
     Breakdown.DOMAIN_CRITERION: N_("Domaine × critère"),
@@ -56,6 +63,7 @@ PROTECTED = N_(
     "Les cases de moins de %(n)d personnes sont masquées (« < %(n)d »), ainsi que celles "
     "qui permettraient de les recalculer. Élargissez la période pour en voir plus."
 )
+# TRANSLATORS: the last row of a table of figures.
 TOTAL = N_("Total")
 HIDDEN_NOTE = N_("Cases grisées : moins de %(n)d, ou masquées pour protéger les autres.")
 UNKNOWN_SOURCE = N_(
@@ -96,10 +104,10 @@ def period_screen(context: BotContext) -> Screen:
     for kind, label in LATEST.items():
         period = latest(kind, today(context))
         rows.append(
-            [(f"{_(label)} · {name(context, period)}", Button(Action.STATS, period.button))]
+            [(f"{_(label)} · {name(context, period)}", Stats(period.button))]
         )
-    rows.append([(_(OTHER_PERIODS), Button(Action.STATS, MORE))])
-    text = f"<b>{esc(_(CHOOSE_PERIOD))}</b>\n\n{esc(_(ONLY_OVER))}"
+    rows.append([(_(OTHER_PERIODS), OtherPeriods())])
+    text = f"{bold(_(CHOOSE_PERIOD))}\n\n{esc(_(ONLY_OVER))}"
     return Screen(text, rows)
 
 
@@ -112,22 +120,21 @@ async def other_periods_screen(context: BotContext) -> Screen:
     rows: list[Row] = []
     for kind, limit, width in ((Kind.MONTH, 12, 3), (Kind.QUARTER, 8, 4), (Kind.YEAR, 6, 3)):
         found = periods_published(kind, day, since, limit)
-        buttons = [(name(context, p), Button(Action.STATS, p.button)) for p in found]
+        buttons: Row = [(name(context, p), Stats(p.button)) for p in found]
         rows += [buttons[i : i + width] for i in range(0, len(buttons), width)]
-    rows.append([(_(N_("⬅️ Période")), Button(Action.STATS))])
-    return Screen(f"<b>{esc(_(CHOOSE_PERIOD))}</b>\n\n{esc(_(ONLY_OVER))}", rows)
+    rows.append([(_("⬅️ Période"), Periods())])
+    return Screen(f"{bold(_(CHOOSE_PERIOD))}\n\n{esc(_(ONLY_OVER))}", rows)
 
 
 def breakdown_screen(context: BotContext, period: Period) -> Screen:
     """Choose a breakdown for the period."""
     _ = context._
     rows: list[Row] = [
-        [(_(label), Button(Action.STATS, f"{period.button}__{b.value}"))]
-        for b, label in BREAKDOWNS.items()
+        [(_(label), Figures(period.button, b))] for b, label in BREAKDOWNS.items()
     ]
-    rows.append([(_(N_("⬅️ Période")), Button(Action.STATS))])
+    rows.append([(_("⬅️ Période"), Periods())])
     title = _(CHOOSE_BREAKDOWN) % {"period": name(context, period)}
-    return Screen(f"<b>{esc(title)}</b>\n\n{esc(_(PROTECTED) % {'n': threshold(context)})}", rows)
+    return Screen(f"{bold(title)}\n\n{esc(_(PROTECTED) % {'n': threshold(context)})}", rows)
 
 
 def threshold(context: BotContext) -> int:
@@ -145,22 +152,19 @@ async def stats_button(update: Update, context: BotContext) -> None:
     """A period or breakdown button; non-coordinators fall through to the stale answer."""
     if not is_coordinator(update, context):
         return
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    value = button.value if button else ""
-    period_id, _sep, breakdown_id = value.partition("__")
-    period = Period.parse(period_id)
-    if period_id == MORE:
+    button = pressed(update, Callback)
+    chosen = button.period if isinstance(button, Stats | Figures) else ""
+    period = Period.parse(chosen)
+    if isinstance(button, OtherPeriods):
         await show(update, context, await other_periods_screen(context))
     elif period is None or not period.published(today(context)):
         await show(update, context, period_screen(context))
-    elif not breakdown_id:
-        await show(update, context, breakdown_screen(context, period))
-    elif breakdown_id in {b.value for b in Breakdown}:
+    elif isinstance(button, Figures):
         # The button keeps its spinner while the figures are drawn (answered afterwards).
-        await send_figures(context, update, period, Breakdown(breakdown_id))
+        await send_figures(context, update, period, button.breakdown)
         await ack(update, context)
     else:
-        await ack(update, context)
+        await show(update, context, breakdown_screen(context, period))
     raise ApplicationHandlerStop
 
 
@@ -211,7 +215,7 @@ async def link_command(update: Update, context: BotContext) -> None:
     if code != PRACTICE and sources.get(code) is None:
         await context.bot.send_message(chat.id, esc(_(UNKNOWN_SOURCE)))
     url = f"https://t.me/{context.bot.username}?start={code}"
-    label = _(N_("Mode entraînement")) if code == PRACTICE else sources.label(code)
+    label = _("Mode entraînement") if code == PRACTICE else sources.label(code)
     await context.bot.send_message(chat.id, esc(_(LINK) % {"label": label, "url": url}))
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=10, border=4)

@@ -9,53 +9,38 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Criterion, Info
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
 from handlers.choices import choose_one, chosen, multi_choice, toggle
-from handlers.flow import go, screen
-from handlers.ui import Row, Screen, ack, esc, resume_row, show
+from handlers.ui import Row, Screen, ack, show
 
 DETAILS = N_("ℹ️ Que veut dire chaque raison ?")
-DETAILS_TITLE = N_("Les raisons que la loi protège")
 
 
-@screen(Stage.CRITERIA)
 def criteria_screen(context: BotContext) -> Screen:
     """The criterion groups as toggles."""
     _ = context._
     journey = context.session.journey
     question = (
-        _(N_("Selon vous, pourquoi la personne a-t-elle été traitée ainsi ?"))
+        _("Selon vous, pourquoi la personne a-t-elle été traitée ainsi ?")
         if journey.about_someone_else
-        else _(N_("Selon vous, pourquoi avez-vous été traité(e) ainsi ?"))
+        else _("Selon vous, pourquoi avez-vous été traité(e) ainsi ?")
     )
-    hint = _(N_("Plusieurs réponses possibles. Appuyez sur chaque raison, puis sur « Valider »."))
+    hint = _("Plusieurs réponses possibles. Appuyez sur chaque raison, puis sur « Valider ».")
     groups = context.bot_data.content.criterion_groups
-    details: Row = [(_(DETAILS), Button(Action.INFO, "criteria"))]
+    details: Row = [(_(DETAILS), Info("criteria"))]
     return multi_choice(
         context,
         question,
         groups,
-        Action.CRITERION,
+        Criterion,
         journey.criteria,
         hint=hint,
         explain=False,
         extra=details,
     )
-
-
-def criteria_details_screen(context: BotContext) -> Screen:
-    """What each group of reasons covers, in the law's terms."""
-    _ = context._
-    lines = [f"<b>{esc(_(DETAILS_TITLE))}</b>"]
-    lines += [
-        f"• <b>{esc(_(g.label))}</b> : {esc(_(g.hint))}"
-        for g in context.bot_data.content.criterion_groups
-        if g.hint
-    ]
-    return Screen("\n".join(lines), [resume_row(context)])
 
 
 def _not_legal(context: BotContext) -> set[str]:
@@ -64,7 +49,7 @@ def _not_legal(context: BotContext) -> set[str]:
 
 async def toggle_criterion(update: Update, context: BotContext) -> None:
     """Tick or untick one group; the message is edited in place."""
-    group = await chosen(update, context, context.bot_data.content.criterion_groups)
+    group = await chosen(update, context, Criterion, context.bot_data.content.criterion_groups)
     if group is None:
         return
     toggle(context.session.journey.criteria, group, _not_legal(context))
@@ -77,4 +62,4 @@ async def confirm_criteria(update: Update, context: BotContext) -> Stage | None:
         unsure = next(iter(_not_legal(context)), "")
         await ack(update, context, choose_one(context, unsure), alert=True)
         return None
-    return await go(update, context, Stage.WHEN)
+    return Stage.WHEN

@@ -13,12 +13,14 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Start
 from bot.context import BotContext
-from bot.counters import Metric
 from bot.i18n import N_
+from bot.markup import esc
+from bot.metrics import Erased
 from handlers.fallback import forget_person
-from handlers.ui import Screen, ack, esc, send
+from handlers.flow import count
+from handlers.ui import Screen, ack, send
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -49,12 +51,12 @@ async def erase(update: Update, context: BotContext) -> int:
     await ack(update, context)
     if chat is None:
         return ConversationHandler.END
-    await context.counters.increment(Metric.STEP, "erased")
+    await count(context, Erased())
     await delete_all(context, chat.id)
     forget_person(context.application, update)
     _ = context._
     text = "\n\n".join(esc(_(p)) for p in (ERASED, ON_PHONE, LIMIT))
-    screen = Screen(text, [[(_(N_("🔄 Recommencer")), Button(Action.START, "again"))]])
+    screen = Screen(text, [[(_("🔄 Recommencer"), Start())]])
     message = await send(context, chat.id, screen.text, screen.markup())
     context.session.panel_id = message.message_id  # a fresh session: only this message
     return ConversationHandler.END

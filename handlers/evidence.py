@@ -7,35 +7,32 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action
+from bot.callbacks import Evidence
 from bot.context import BotContext
-from bot.i18n import N_
 from bot.states import Stage
 from handlers.choices import choose_one, chosen, multi_choice, toggle
-from handlers.flow import go, screen
 from handlers.ui import Screen, ack, show
 
 NOTHING = "none"
 
 
-@screen(Stage.EVIDENCE)
 def evidence_screen(context: BotContext) -> Screen:
     """Evidence kinds as toggles."""
     _ = context._
     journey = context.session.journey
     question = (
-        _(N_("Quelles traces ou preuves existent ?"))
+        _("Quelles traces ou preuves existent ?")
         if journey.about_someone_else
-        else _(N_("Quelles traces ou preuves avez-vous ?"))
+        else _("Quelles traces ou preuves avez-vous ?")
     )
-    hint = _(N_("Plusieurs réponses possibles, puis « Valider ». Ne les envoyez pas ici."))
+    hint = _("Plusieurs réponses possibles, puis « Valider ». Ne les envoyez pas ici.")
     kinds = context.bot_data.content.evidence_kinds
-    return multi_choice(context, question, kinds, Action.EVIDENCE, journey.evidence, hint=hint)
+    return multi_choice(context, question, kinds, Evidence, journey.evidence, hint=hint)
 
 
 async def toggle_evidence(update: Update, context: BotContext) -> None:
     """Tick or untick one kind; the message is edited in place."""
-    kind = await chosen(update, context, context.bot_data.content.evidence_kinds)
+    kind = await chosen(update, context, Evidence, context.bot_data.content.evidence_kinds)
     if kind is None:
         return
     toggle(context.session.journey.evidence, kind, {NOTHING})
@@ -47,4 +44,4 @@ async def confirm_evidence(update: Update, context: BotContext) -> Stage | None:
     if not context.session.journey.evidence:
         await ack(update, context, choose_one(context, NOTHING), alert=True)
         return None
-    return await go(update, context, Stage.NARRATIVE)
+    return Stage.NARRATIVE

@@ -15,13 +15,13 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Start
 from bot.context import BotContext
 from bot.i18n import N_
-from bot.states import Stage
+from bot.markup import esc
 from bot.update_processor import PerChatUpdateProcessor
-from handlers.flow import redisplay
-from handlers.ui import Screen, ack, drop_panel_buttons, esc, send
+from handlers.flow import Move
+from handlers.ui import Screen, ack, drop_panel_buttons, send
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +68,22 @@ def wrong_input_text(message: Message) -> str:
     return next((text for present, text in kinds if present), USE_BUTTONS)
 
 
-async def wrong_input(update: Update, context: BotContext) -> Stage:
+async def wrong_input(update: Update, context: BotContext) -> Move:
     """Explain, then show the current question again at the bottom."""
     message = update.effective_message
     chat = update.effective_chat
-    if update.edited_message is not None and chat is not None:
-        await send(context, chat.id, esc(context._(EDITED)))
-        return context.session.stage or Stage.WELCOME
+    if update.edited_message is not None:
+        await edited(update, context)
+        return Move.STAY
     if message is not None and chat is not None:
         await send(context, chat.id, esc(context._(wrong_input_text(message))))
-    return await redisplay(update, context, new=True)
+    return Move.BELOW
+
+
+async def edited(update: Update, context: BotContext) -> None:
+    """An edited message is never carried out: say so."""
+    if update.effective_chat is not None:
+        await send(context, update.effective_chat.id, esc(context._(EDITED)))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -87,10 +93,10 @@ async def unknown_command(update: Update, context: BotContext) -> None:
         await send(context, chat.id, esc(context._(UNKNOWN_COMMAND)))
 
 
-async def stale_in_conversation(update: Update, context: BotContext) -> Stage:
+async def stale_in_conversation(update: Update, context: BotContext) -> Move:
     """A button of an earlier step, or forged data: say so, show the current question."""
     await ack(update, context, context._(STALE))
-    return await redisplay(update, context, new=True)
+    return Move.BELOW
 
 
 async def expired(update: Update, context: BotContext) -> None:
@@ -104,7 +110,7 @@ async def expired(update: Update, context: BotContext) -> None:
     if chat is not None:
         _ = context._
         screen = Screen(
-            esc(_(EXPIRED)), [[(_(N_("🔄 Recommencer")), Button(Action.START, "again"))]]
+            esc(_(EXPIRED)), [[(_("🔄 Recommencer"), Start())]]
         )
         message = await send(context, chat.id, screen.text, screen.markup())
         context.session.panel_id = message.message_id
@@ -166,7 +172,7 @@ async def not_private(update: Update, context: BotContext) -> None:
         _ = context._
         link = f"https://t.me/{context.bot.username}"
         screen = Screen(
-            esc(_(PRIVATE_ONLY)), url_rows=[(_(N_("Écrire au service en privé")), link)]
+            esc(_(PRIVATE_ONLY)), url_rows=[(_("Écrire au service en privé"), link)]
         )
         try:
             await context.bot.send_message(chat.id, screen.text, reply_markup=screen.markup())

@@ -1,73 +1,149 @@
-"""Moving through the journey: forward, back, and showing the current stage again.
+"""Moving through the journey: the one place that changes stage, counts and shows it.
 
-Each stage module registers a renderer with `screen`. The session keeps a history of
-stages so that "back" returns to the screen the person actually came from (the
-situation question is skipped for domains that have none).
+Handlers decide where the person goes and return it: a `Stage` (go forward to it), a
+`Move` (back, stay, or the current screen again), `None` (stay: the handler showed what it
+had to) or `ConversationHandler.END`. `Flow.wrap` carries that out with the stage table of
+handlers/__init__.py: it keeps the history for "back", writes `Session.stage` (the only
+writer), counts the step through bot/metrics.py, runs the stage's entry step, shows its
+screen, and hands the stage to the ConversationHandler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
 
 from telegram import Update
+from telegram.ext import filters
 
+from bot.callbacks import Callback
 from bot.context import BotContext
-from bot.counters import Metric
+from bot.metrics import Entered, Transition, counts, not_yet_counted
+from bot.session import Journey
 from bot.states import Stage
 from handlers.ui import Screen, show
 
+
+class Move(Enum):
+    """A move that is not "forward to a stage"."""
+
+    BACK = "back"  # the stage the person came from (or stay on the first one)
+    STAY = "stay"  # keep the stage, the screen shown by the handler (the welcome at first)
+    AGAIN = "again"  # the current stage's screen again, in place
+    BELOW = "below"  # the current stage's screen again, as a new panel at the bottom
+
+
+Outcome = Stage | Move | int | None
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Outcome]]
 Renderer = Callable[[BotContext], Screen]
-_RENDERERS: dict[Stage, Renderer] = {}
+Step = Callable[[Update, BotContext], Awaitable[None]]
 
 
-def screen(stage: Stage) -> Callable[[Renderer], Renderer]:
-    """Register the function that draws a stage."""
+@dataclass(frozen=True)
+class StageSpec:
+    """One row of the stage table: how a stage looks, what entering it does, what it
+    answers, and where it may lead."""
 
-    def register(render: Renderer) -> Renderer:
-        _RENDERERS[stage] = render
-        return render
+    render: Renderer
+    buttons: Mapping[type[Callback], Handler] = field(default_factory=dict)
+    messages: Sequence[tuple[filters.BaseFilter, Handler]] = ()
+    enter: Step | None = None  # before its screen is shown
+    after: Step | None = None  # after its screen (e.g. the location keyboard)
+    new_panel: bool = False  # its screen goes below what `enter` sent
+    leads_to: Collection[Stage] = ()  # where its handlers may go, besides `to(…)` buttons
 
-    return register
-
-
-def render(stage: Stage, context: BotContext) -> Screen:
-    """Draw a stage for this person."""
-    return _RENDERERS[stage](context)
-
-
-async def count_step(context: BotContext, stage: Stage) -> None:
-    """Count a funnel step once per journey."""
-    journey = context.session.journey
-    if stage.value not in journey.steps_counted:
-        journey.steps_counted.add(stage.value)
-        await context.counters.increment(Metric.STEP, stage.value)
+    def targets(self) -> set[Stage]:
+        """Every stage this one leads to (drawn in docs/journey.mmd)."""
+        handlers = [*self.buttons.values(), *(h for _f, h in self.messages)]
+        fixed = {getattr(h, "target", None) for h in handlers}
+        return {s for s in fixed if isinstance(s, Stage)} | set(self.leads_to)
 
 
-async def go(update: Update, context: BotContext, stage: Stage, *, new: bool = False) -> Stage:
-    """Move forward to a stage and show it."""
+def to(target: Stage | Move) -> Handler:
+    """A handler that only moves: to a stage (an edge of the table), back, or again."""
+
+    async def move(update: Update, context: BotContext) -> Outcome:
+        return target
+
+    move.target = target  # type: ignore[attr-defined]
+    return move
+
+
+def entered(stage: Stage, journey: Journey) -> Entered:
+    """The transition of reaching a stage, with the answers bot/metrics.py may count."""
+    return Entered(
+        stage,
+        speaker=journey.speaker,
+        domain=journey.domain,
+        situation=journey.situation,
+        criteria=frozenset(journey.criteria),
+        timing=journey.timing,
+        evidence=frozenset(journey.evidence),
+    )
+
+
+async def count(context: BotContext, transition: Transition) -> None:
+    """Hand the events of a transition to the counters, once where they say so."""
     session = context.session
-    if session.stage is not None and session.stage != stage:
-        session.history.append(session.stage)
-    session.stage = stage
-    await count_step(context, stage)
-    await show(update, context, render(stage, context), new=new)
-    return stage
+    for event in not_yet_counted(counts(transition), session.journey.counted, session.counted):
+        await context.counters.increment(event.metric, event.dim1, event.dim2)
 
 
-async def back(update: Update, context: BotContext) -> Stage:
-    """Return to the previous stage (or stay on the first one)."""
-    session = context.session
-    if session.history:
-        session.stage = session.history.pop()
-    stage = session.stage or Stage.WELCOME
-    session.stage = stage
-    await show(update, context, render(stage, context))
-    return stage
+class Flow:
+    """Carries out what the handlers return, with the stage table."""
 
+    def __init__(self, table: Mapping[Stage, StageSpec]) -> None:
+        self.table = table
 
-async def redisplay(update: Update, context: BotContext, *, new: bool = False) -> Stage:
-    """Show the current stage again (after help, a language change or a wrong input)."""
-    stage = context.session.stage or Stage.WELCOME
-    context.session.stage = stage
-    await show(update, context, render(stage, context), new=new)
-    return stage
+    def wrap(self, handler: Handler) -> Callable[[Update, BotContext], Coroutine[Any, Any, Any]]:
+        """The handler as python-telegram-bot calls it: its outcome carried out."""
+
+        @functools.wraps(handler)
+        async def run(update: Update, context: BotContext) -> object:
+            return await self.carry_out(update, context, await handler(update, context))
+
+        return run
+
+    async def carry_out(self, update: Update, context: BotContext, outcome: Outcome) -> object:
+        """Go where the outcome says; return the ConversationHandler's next state."""
+        session = context.session
+        if isinstance(outcome, Stage):
+            return await self.go(update, context, outcome)
+        if outcome is Move.BACK:
+            if session.history:
+                session.stage = session.history.pop()
+            return await self.show(update, context)
+        if outcome is Move.STAY:
+            session.stage = session.stage or Stage.WELCOME
+            return session.stage
+        if outcome is Move.AGAIN:
+            return await self.show(update, context)
+        if outcome is Move.BELOW:
+            return await self.show(update, context, new=True)
+        return outcome
+
+    async def go(self, update: Update, context: BotContext, stage: Stage) -> Stage:
+        """Forward to a stage: history, count, entry step, screen."""
+        session = context.session
+        if session.stage is not None and session.stage != stage:
+            session.history.append(session.stage)
+        session.stage = stage
+        spec = self.table[stage]
+        await count(context, entered(stage, session.journey))
+        if spec.enter is not None:
+            await spec.enter(update, context)
+        new = spec.new_panel or update.callback_query is None
+        await show(update, context, spec.render(context), new=new)
+        if spec.after is not None:
+            await spec.after(update, context)
+        return stage
+
+    async def show(self, update: Update, context: BotContext, *, new: bool = False) -> Stage:
+        """The current stage's screen (the welcome when there is none yet)."""
+        session = context.session
+        session.stage = session.stage or Stage.WELCOME
+        await show(update, context, self.table[session.stage].render(context), new=new)
+        return session.stage

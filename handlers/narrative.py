@@ -8,40 +8,34 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Done
 from bot.context import BotContext
 from bot.i18n import N_
+from bot.markup import bold, esc
 from bot.states import Stage
-from handlers.flow import screen
-from handlers.rights import enter_rights
-from handlers.ui import Screen, esc, footer, send
+from handlers.ui import Row, Screen, footer, send
 
 NOTED = N_("Merci. Ce texte servira seulement au résumé, puis il sera oublié.")
 MAX_NARRATIVE = 1500  # characters kept for the summary; the summary must fit one message
 
 
-@screen(Stage.NARRATIVE)
 def narrative_screen(context: BotContext) -> Screen:
     """Invite a few sentences, with the privacy rule, and a way to skip."""
     _ = context._
     journey = context.session.journey
     question = (
-        _(N_("Si vous le souhaitez, racontez en quelques phrases ce qui est arrivé à la personne."))
+        _("Si vous le souhaitez, racontez en quelques phrases ce qui est arrivé à la personne.")
         if journey.about_someone_else
-        else _(N_("Si vous le souhaitez, racontez en quelques phrases ce qui s'est passé."))
+        else _("Si vous le souhaitez, racontez en quelques phrases ce qui s'est passé.")
     )
     rule = _(
-        N_(
-            "Ce texte sert seulement à préparer le résumé à la fin. Il n'est pas enregistré "
-            "et disparaît avec la conversation. N'écrivez pas de noms, d'adresse ni de numéro."
-        )
+        "Ce texte sert seulement à préparer le résumé à la fin. Il n'est pas enregistré "
+        "et disparaît avec la conversation. N'écrivez pas de noms, d'adresse ni de numéro."
     )
-    text = f"<b>{esc(question)}</b>\n\n{esc(rule)}"
+    text = f"{bold(question)}\n\n{esc(rule)}"
     if journey.narrative:
-        text += "\n\n" + esc(
-            _(N_("Vous avez déjà écrit un texte : un nouveau message le remplace."))
-        )
-    rows = [[(_(N_("Passer cette étape ➡️")), Button(Action.DONE))], footer(context)]
+        text += "\n\n" + esc(_("Vous avez déjà écrit un texte : un nouveau message le remplace."))
+    rows: list[Row] = [[(_("Passer cette étape ➡️"), Done())], footer(context)]
     return Screen(text, rows)
 
 
@@ -53,9 +47,4 @@ async def receive_text(update: Update, context: BotContext) -> Stage:
     chat = update.effective_chat
     if chat is not None:
         await send(context, chat.id, esc(context._(NOTED)))
-    return await enter_rights(update, context, new=True)
-
-
-async def skip(update: Update, context: BotContext) -> Stage:
-    """No text: on to the rights."""
-    return await enter_rights(update, context)
+    return Stage.RIGHTS

@@ -1,28 +1,31 @@
 """How permanences and partners read in the chat.
 
 The referral answers with one short list (each permanence's name, address, distance,
-today's or next opening hours and phone), and the full card of a permanence (every day's
-hours with today marked, remarks, appointment, phones, e-mail, site) on demand. Every
-message that shows directory data carries the attribution the Licence Ouverte asks for,
-and SAMPLE data says so.
+today's or next opening hours and phone), and the full card of a permanence (its
+accessibility note, every day's hours with today marked, each published remark once,
+appointment, phones, the accessible line, e-mail, site, its Service-Public page) on
+demand. What the directory says is shown as published; every message that shows it
+carries the attribution the Licence Ouverte asks for, and SAMPLE data says so.
 """
 
 from __future__ import annotations
 
-import html
-import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.context import BotContext
-from bot.directory.model import DirectoryInfo, Match, OpeningRange, Permanence
+from bot.directory.hours import sentences
+from bot.directory.model import DirectoryInfo, Match, OpeningRange, Permanence, Phone
 from bot.directory.partners import Partner
 from bot.i18n import N_
-from bot.opening import by_day, day_name, next_open_day, spans
+from bot.markup import bold, esc, italic, link, visible_length
+from bot.opening import Remarks, by_day, day_name, next_open_day, remarks, spans
 from bot.rtl import colon
-from handlers.ui import esc, ltr
+from handlers.ui import ltr
 
 HOURS = N_("Horaires :")
 PARTNER = N_("🤝 Partenaire local")
@@ -37,17 +40,26 @@ NEXT_OPEN = N_("%(day)s %(hours)s")
 SERVES = N_("✅ reçoit votre commune")
 SERVES_LONG = N_("✅ Reçoit les habitants de cette commune.")
 KM = N_("%(km)s km")
+# TRANSLATORS: before the accessibility note of a place as the official directory
+# publishes it, in French (e.g. "rampe", "Entrée de plain-pied").
+ACCESSIBILITY = N_("♿ Accessibilité :")
+# TRANSLATORS: before a phone number the official directory lists in its field
+# "téléphone accessible"; it does not say for whom: keep it neutral, do not add a meaning.
+ACCESSIBLE_PHONE = N_("Téléphone accessible :")
+# TRANSLATORS: a link to this place's page in the official directory
+# (lannuaire.service-public.gouv.fr); keep the site's name as it is.
+SERVICE_PUBLIC_PAGE = N_("Sa fiche sur Service-Public.gouv.fr")
+# TRANSLATORS: when a card is too long for one message and some remarks on the opening
+# hours published by the official directory are left out.
+MORE_REMARKS = N_("ℹ️ D'autres remarques sur les horaires sont sur sa fiche Service-Public.gouv.fr.")
+# TRANSLATORS: the same, for a place whose page on Service-Public.gouv.fr is not known.
+CUT_REMARKS = N_("ℹ️ D'autres remarques publiées sur les horaires ne tiennent pas ici.")
 KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣")
-NOTE_CHARS = 90  # a published remark, in the short list (whole in the card)
+NOTE_CHARS = 90  # a published remark, in the short list (whole in the card if it holds)
 BRIEF_NOTE_CHARS = 40  # the same when the list would be too long
 MESSAGE_CHARS = 700  # what a person reads in one message of the answer, at most
 MIN_PREFIX = 15  # a beginning all names share, said once in the list when this long
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def visible_length(text: str) -> int:
-    """How many characters a person reads of a Telegram HTML text."""
-    return len(html.unescape(_TAGS.sub("", text)))
+MIN_REMARK = 40  # a published remark is never shortened below this, to hold the card
 
 
 def shared_beginning(names: list[str]) -> str:
@@ -73,15 +85,47 @@ def today_weekday(context: BotContext) -> int:
     return datetime.now(context.bot_data.settings.zone).weekday()
 
 
-def hours_lines(context: BotContext, ranges: tuple[OpeningRange, ...], today: int) -> list[str]:
-    """One line per open day, slots joined, today's in bold with a mark."""
+def hours_lines(
+    context: BotContext,
+    ranges: tuple[OpeningRange, ...],
+    today: int,
+    marks: Mapping[str, str] | None = None,
+    *,
+    grouped: bool = False,
+) -> list[str]:
+    """One line per open day, slots joined, today's in bold with a mark; with `marks`
+    (`bot.opening.remark_marks`), a slot's remark is its mark, said by `remark_lines`.
+    `grouped`: days in a row with the same slots share one line ("Lundi – Jeudi : …")."""
     _ = context._
     sep = colon(context.t.language)
+    days = by_day(ranges)
+    runs: list[list[int]] = []
+    for day in days:
+        if (
+            grouped
+            and runs
+            and runs[-1][-1] == day - 1
+            and _same(days[day], days[day - 1], marks or {})
+        ):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
     lines = []
-    for day, slots in by_day(ranges).items():
-        line = esc(f"{day_name(context.t, day)}{sep}{spans(context.t, slots)}")
-        lines.append(f"<b>{line} ◀ {esc(_(TODAY))}</b>" if day == today else line)
+    for first, *others in runs:
+        names = day_name(context.t, first)
+        if others:
+            names += f" – {day_name(context.t, others[-1])}"
+        line = esc(f"{names}{sep}{spans(context.t, days[first], marks)}")
+        is_today = today == first or today in others
+        lines.append(f"<b>{line} ◀ {esc(_(TODAY))}</b>" if is_today else line)
     return lines
+
+
+def _same(slots: list[OpeningRange], others: list[OpeningRange], marks: Mapping[str, str]) -> bool:
+    """True when two days read the same: the same slots, with the same marks."""
+    return [(s.opens, s.closes, marks.get(s.note)) for s in slots] == [
+        (s.opens, s.closes, marks.get(s.note)) for s in others
+    ]
 
 
 def shorten(text: str, chars: int) -> str:
@@ -93,20 +137,41 @@ def shorten(text: str, chars: int) -> str:
 
 def short_hours(
     context: BotContext, place: Permanence, today: int, note_chars: int = NOTE_CHARS
-) -> str:
-    """Today's hours, else the next opening day's; else the published remark, shortened."""
+) -> list[str]:
+    """The hours line of the short list: today's hours, else the next opening day's, with
+    what was published on that day's slots said once; without weekly hours, the place's
+    remark. Then the 📅 line: the appointment sentences of that day or of the place (those
+    of other days' slots are in the card). Remarks are shortened to `note_chars`."""
     _ = context._
     day = next_open_day(place.hours, today)
+    slots = by_day(place.hours).get(day, []) if day is not None else []
+    own = list(dict.fromkeys(s.note for s in slots if s.note))
+    others = {s.note for s in place.hours if s.note} - set(own)
+    general = [*place.hours_notes, *own]
+    appointment = [
+        sentence
+        for sentence in sentences(place.appointment)
+        if any(sentence in text for text in general)
+        or not any(sentence in other for other in others)
+    ]
+    lines = []
     if day is not None:
-        slots = by_day(place.hours)[day]
+        told = [s for note in own for s in sentences(note) if s not in appointment]
+        remark = shorten(" ".join(dict.fromkeys(told)), note_chars)
+        after = f" ({ltr(context, remark)})" if remark else ""
         hours = spans(context.t, slots)
         if day == today:
-            return f"🕘 <b>{esc(_(OPEN_TODAY) % {'hours': hours})}</b>"
-        name = day_name(context.t, day).lower()
-        return f"🕘 {esc(_(NEXT_OPEN) % {'day': name, 'hours': hours})}"
-    if place.hours_notes:
-        return f"🕘 {esc(shorten(place.hours_notes[0], note_chars))}"
-    return ""
+            lines.append(f"🕘 <b>{esc(_(OPEN_TODAY) % {'hours': hours})}</b>{esc(after)}")
+        else:
+            name = day_name(context.t, day).lower()
+            lines.append(f"🕘 {esc(_(NEXT_OPEN) % {'day': name, 'hours': hours})}{esc(after)}")
+    elif place.hours_notes:
+        remark = shorten(place.hours_notes[0], note_chars)
+        lines.append(f"🕘 {esc(remark)}")
+        appointment = [sentence for sentence in appointment if sentence not in remark]
+    if appointment:
+        lines.append(f"📅 {esc(shorten(' '.join(appointment), note_chars))}")
+    return lines
 
 
 def attribution(context: BotContext, info: DirectoryInfo, *, short: bool = False) -> str:
@@ -131,7 +196,7 @@ def attribution(context: BotContext, info: DirectoryInfo, *, short: bool = False
             "file": info.file_name,
             "date": when,
         }
-    return f'<i><a href="{html.escape(info.download_url, quote=True)}">{esc(text)}</a></i>'
+    return f"<i>{link(info.download_url, text)}</i>"
 
 
 def distance(context: BotContext, match: Match) -> str:
@@ -193,13 +258,13 @@ def _places_text(
     shared = shared_beginning([m.permanence.name for m in matches])
     if shared:
         heading = ltr(context, shared.rstrip(" ,–-")) + colon(context.t.language).rstrip()
-        lines += ["", f"<i>{esc(heading)}</i>"]
+        lines += ["", italic(heading)]
     for number, match in zip(KEYCAPS, matches, strict=False):
         place = match.permanence
         name = ("… " if shared else "") + place.name[len(shared) :].strip()
         lines += [
             "",
-            f"{number} <b>{esc(ltr(context, name))}</b>",
+            f"{number} {bold(ltr(context, name))}",
             esc(ltr(context, address(place))),
         ]
         why = [far] if (far := distance(context, match)) else []
@@ -207,61 +272,165 @@ def _places_text(
             why.append(_(SERVES))
         if why:
             lines.append(esc(" · ".join(why)))
-        if hours := short_hours(context, place, today, note_chars):
-            lines.append(hours)
-        if place.appointment:
-            lines.append(f"📅 {esc(shorten(place.appointment, note_chars))}")
+        lines += short_hours(context, place, today, note_chars)
         if place.phones:
             lines.append(f"📞 {esc(ltr(context, place.phones[0].number))}")
     lines += ["", attribution(context, info, short=True)]
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Fit:
+    """What the card leaves out, or shortens, to hold in one message."""
+
+    grouped: bool = False  # days in a row with the same hours on one line
+    email: bool = True
+    website: bool = True
+    distance: bool = True
+    descriptions: bool = True  # the phones' published descriptions
+    left_out: int = 0  # the last remarks of the hours not said (never the appointment's)
+    short_source: bool = False  # the attribution without the file's name (as in the list)
+    chars: Mapping[str, int] = field(default_factory=dict)  # a published remark -> at most
+
+
+def remark_lines(said: Remarks, fit: Fit | None = None) -> list[str]:
+    """The published remarks of the hours, each once (see `bot.opening.remarks`), those
+    the card must shorten shortened."""
+    return [esc(prefix + _fitted(note, fit or Fit())) for prefix, note in said.items()]
+
+
+def kept(said: Remarks, left_out: int) -> Remarks:
+    """The remarks without the last `left_out` of the slots' and the place's ones (their
+    marks go with them); the appointment's stay."""
+    items = [*said.marks, *said.own]
+    gone = set(items[len(items) - left_out :]) if left_out else set()
+    return Remarks(
+        {note: mark for note, mark in said.marks.items() if note not in gone},
+        tuple(note for note in said.own if note not in gone),
+        said.appointment,
+    )
+
+
+def _fitted(remark: str, fit: Fit) -> str:
+    """A published remark, shortened if the card must."""
+    chars = fit.chars.get(remark)
+    return remark if chars is None else shorten(remark, chars)
+
+
 def permanence_text(context: BotContext, match: Match, info: DirectoryInfo) -> str:
-    """The whole card of one permanence."""
+    """The whole card of one permanence, in one message a person reads at once. When it
+    would be longer than 700 characters, days in a row with the same hours share a line;
+    then the e-mail goes, then the site (when its Service-Public page is linked), then the
+    distance; then the longest published remarks are shortened at a word ("…"), as little
+    as needed and not below 40 characters; then the phones' descriptions go; then the
+    last remarks on the hours, saying so (the appointment's always stays); at the very
+    last, the attribution without the file's name, as in the list."""
+    place = match.permanence
+    site = not place.url  # the site goes only when the Service-Public page is linked
+    steps = (
+        Fit(),
+        Fit(grouped=True),
+        Fit(grouped=True, email=False),
+        Fit(grouped=True, email=False, website=site),
+        Fit(grouped=True, email=False, website=site, distance=False),
+    )
+    for fit in steps:
+        text = _card(context, match, info, fit)
+        if visible_length(text) <= MESSAGE_CHARS:
+            return text
+    said = remarks(place)
+    last = replace(steps[-1], descriptions=False)
+    tries = [steps[-1], last]
+    tries += [replace(last, left_out=n) for n in range(1, len(said.marks) + len(said.own) + 1)]
+    for fit in tries:
+        text = _shortened(context, match, info, fit)
+        if visible_length(text) <= MESSAGE_CHARS:
+            return text
+    return _shortened(context, match, info, replace(fit, short_source=True))
+
+
+def _shortened(context: BotContext, match: Match, info: DirectoryInfo, fit: Fit) -> str:
+    """The card with its longest published remarks shortened, as little as needed to hold
+    (never below `MIN_REMARK`)."""
+    place = match.permanence
+    published = [note for _prefix, note in kept(remarks(place), fit.left_out).items()]
+    if place.accessibility_note:
+        published.append(place.accessibility_note)
+    text = _card(context, match, info, fit)
+    while (over := visible_length(text) - MESSAGE_CHARS) > 0 and published:
+        shown = {r: min(len(r), fit.chars.get(r, len(r))) for r in published}
+        longest = max(published, key=lambda r: shown[r])
+        if shown[longest] <= MIN_REMARK:
+            break
+        chars = {**fit.chars, longest: max(MIN_REMARK, shown[longest] - over - 1)}
+        fit = replace(fit, chars=chars)
+        text = _card(context, match, info, fit)
+    return text
+
+
+def _card(context: BotContext, match: Match, info: DirectoryInfo, fit: Fit) -> str:
     _ = context._
     place = match.permanence
     today = today_weekday(context)
     lines = [esc(_(SAMPLE_WARNING))] if info.sample else []
-    lines.append(f"<b>{esc(ltr(context, place.name))}</b>")
+    lines.append(bold(ltr(context, place.name)))
     lines += [esc(ltr(context, line)) for line in place.address_lines]
     lines.append(esc(ltr(context, f"{place.postal_code} {place.commune}".strip())))
-    if why := distance_line(context, match):
+    if note := place.accessibility_note:
+        note = _fitted(note, fit)
+        lines.append(f"{esc(_(ACCESSIBILITY))} {esc(ltr(context, note))}")
+    if fit.distance and (why := distance_line(context, match)):
         lines += ["", why]
-    if place.hours:
-        lines += ["", f"🕘 {esc(_(HOURS))}", *hours_lines(context, place.hours, today)]
-    lines += [esc(note) for note in place.hours_notes]
-    if place.appointment:
-        lines.append(f"📅 {esc(place.appointment)}")
-    if place.phones or place.email or place.website:
-        lines.append("")
-    lines += [
-        f"📞 {esc(ltr(context, phone.number))}"
-        + (f" ({esc(ltr(context, phone.description))})" if phone.description else "")
-        for phone in place.phones
+    said = kept(remarks(place), fit.left_out)
+    notes = remark_lines(said, fit)
+    if fit.left_out:
+        notes.append(esc(_(MORE_REMARKS if place.url else CUT_REMARKS)))
+    if place.hours or notes:
+        lines += [
+            "",
+            f"🕘 {esc(_(HOURS))}",
+            *hours_lines(context, place.hours, today, said.marks, grouped=fit.grouped),
+        ]
+        lines += notes
+    contacts = [_phone(context, phone, fit) for phone in place.phones]
+    contacts += [
+        _phone(context, phone, fit, _(ACCESSIBLE_PHONE)) for phone in place.accessible_phones
     ]
-    if place.email:
-        lines.append(f"✉️ {esc(ltr(context, place.email))}")
-    if place.website:
-        lines.append(f"🌐 {esc(ltr(context, place.website))}")
-    lines += ["", attribution(context, info)]
+    if place.email and fit.email:
+        contacts.append(f"✉️ {esc(ltr(context, place.email))}")
+    if place.website and fit.website:
+        contacts.append(f"🌐 {esc(ltr(context, place.website))}")
+    if place.url:
+        contacts.append(f"🔗 {link(place.url, _(SERVICE_PUBLIC_PAGE))}")
+    if contacts:
+        lines += ["", *contacts]
+    lines += ["", attribution(context, info, short=fit.short_source)]
     return "\n".join(lines)
+
+
+def _phone(context: BotContext, phone: Phone, fit: Fit, label: str = "") -> str:
+    """ "📞 03 27 00 00 00 (Accueil)", the number and its description as published."""
+    line = f"📞 {esc(label)} " if label else "📞 "
+    line += esc(ltr(context, phone.number))
+    if phone.description and fit.descriptions:
+        line += f" ({esc(ltr(context, phone.description))})"
+    return line
 
 
 def partners_text(context: BotContext, partners: tuple[Partner, ...], sample: bool) -> str:
     """The local partners of this place and domain, one short paragraph each, and where
     their details come from."""
     _ = context._
-    lines = [f"<b>{esc(_(PARTNERS))}</b>"]
+    lines = [bold(_(PARTNERS))]
     if sample:
         lines.append(esc(_(SAMPLE_PLACES)))
     for partner in partners:
         details = ", ".join([partner.address, partner.contact])
-        line = f"• <b>{esc(ltr(context, partner.name))}</b>\n{esc(ltr(context, details))}"
+        line = f"• {bold(ltr(context, partner.name))}\n{esc(ltr(context, details))}"
         if partner.note:
             line += f" · 📅 {esc(partner.note)}"
         if partner.url:
-            line += f' · <a href="{html.escape(partner.url, quote=True)}">🌐</a>'
+            line += f" · {link(partner.url, '🌐')}"
         lines.append(line)
     sources = ", ".join(dict.fromkeys(p.source for p in partners))
     lines.append(f"<i>{esc(_(SOURCE))} {esc(sources)}</i>")

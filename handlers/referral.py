@@ -15,49 +15,44 @@ Exits: "Voir mon résumé" → summary; "Chercher une autre commune" → this pr
 
 from __future__ import annotations
 
-import html
-
 from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Begin, Info, Next, Partners, Search
+from bot.callbacks import Commune as CommuneButton
+from bot.callbacks import Place as PlaceButton
 from bot.communes import Commune
-from bot.content import Contact
 from bot.context import BotContext
-from bot.counters import Metric
 from bot.directory.model import Match
 from bot.directory.partners import Partner, Place
 from bot.i18n import N_
-from bot.rtl import colon, rtl_pass
-from bot.states import Stage
-from handlers.flow import count_step, go, screen
+from bot.markup import bold, esc, italic, visible_length
+from bot.metrics import Located, Searched
+from bot.rtl import rtl_pass
+from handlers.flow import count
+from handlers.info import INTRO_REMOTE, REMOTE_TITLE, channel_rows, remote_text
 from handlers.places import (
     KEYCAPS,
     MESSAGE_CHARS,
     partners_text,
     permanence_text,
     places_text,
-    visible_length,
 )
 from handlers.ui import (
     Row,
     Screen,
     ack,
     drop_panel_buttons,
-    esc,
     footer,
-    ltr,
+    pressed,
     resume_row,
     send,
     show,
-    sources_line,
 )
 
 NEAREST_TOWN_HALL_KM = 15.0  # beyond, a shared location is not placed in a commune
 MAX_COMMUNES = 8  # communes sharing a postal code, as buttons
 MAX_GUESSES = 3  # close spellings proposed for a name not found
-REMOTE_TITLE = N_("☎️ À distance, gratuitement")
 TITLE = N_("📍 Trouver de l'aide")
-INTRO_REMOTE = N_("Le Défenseur des droits est gratuit. Vous pouvez le joindre à distance :")
 ALSO_REMOTE = N_("☎️ Et toujours, à distance, gratuitement :")
 ASK_PLACE = N_(
     "Pour trouver un délégué du Défenseur des droits près de chez vous, écrivez le code "
@@ -82,50 +77,11 @@ NONE_KNOWN = N_(
     "Je ne connais pas encore de permanence du Défenseur des droits pour cet endroit. "
     "Vous pouvez le joindre à distance, gratuitement :"
 )
+# TRANSLATORS: a button after a number (1️⃣ Détails): the full card of that permanence.
 DETAILS = N_("Détails")
 CHOSEN = N_("✅ C'est le lieu indiqué dans votre résumé.")
 KEPT = N_("C'est noté : ce lieu sera dans votre résumé.")
 BEGIN_QUESTIONS = N_("▶️ Comprendre mes droits")
-
-
-def remote_lines(context: BotContext, *, compact: bool = False) -> list[str]:
-    """The remote channels, one line each (`compact`: a channel reached by a link is the
-    link itself, not its address)."""
-    _ = context._
-    sep = colon(context.t.language)
-    lines = []
-    for c in context.bot_data.content.remote_channels:
-        if compact and c.url and not (c.phone or c.address):
-            link = html.escape(c.url, quote=True)
-            lines.append(f'• <a href="{link}"><b>{esc(_(c.title))}</b></a>')
-        else:
-            lines.append(f"• <b>{esc(_(c.title))}</b>{sep}{esc(ltr(context, c.reach))}")
-    return lines
-
-
-def remote_text(
-    context: BotContext, intro: str, *, bold: bool = False, compact: bool = False
-) -> str:
-    """The remote channels as one short paragraph, with their sources."""
-    channels = context.bot_data.content.remote_channels
-    sources = tuple(dict.fromkeys(s for c in channels for s in c.sources))
-    head = esc(context._(intro))
-    return "\n".join(
-        [
-            f"<b>{head}</b>" if bold else head,
-            *remote_lines(context, compact=compact),
-            sources_line(context, sources, numbers_only=True),
-        ]
-    )
-
-
-def channel_rows(context: BotContext) -> list[Row]:
-    """A details button per remote channel."""
-    _ = context._
-    return [
-        [("ℹ️ " + _(c.title), Button(Action.INFO, f"channel_{c.id}"))]
-        for c in context.bot_data.content.remote_channels
-    ]
 
 
 def closing_rows(context: BotContext, *, search: bool) -> list[Row]:
@@ -133,29 +89,28 @@ def closing_rows(context: BotContext, *, search: bool) -> list[Row]:
     _ = context._
     rows: list[Row] = []
     if search:
-        rows.append([(_(N_("🔎 Chercher une autre commune")), Button(Action.SEARCH))])
+        rows.append([(_("🔎 Chercher une autre commune"), Search())])
     if context.session.journey.quick and context.session.journey.speaker is None:
-        rows.append([(_(BEGIN_QUESTIONS), Button(Action.BEGIN))])
-    rows.append([(_(N_("📝 Voir mon résumé ➡️")), Button(Action.NEXT))])
+        rows.append([(_(BEGIN_QUESTIONS), Begin())])
+    rows.append([(_("📝 Voir mon résumé ➡️"), Next())])
     rows.append(footer(context))
     return rows
 
 
-@screen(Stage.REFERRAL)
 def referral_screen(context: BotContext) -> Screen:
     """The answer when one was given, else: ask where (with a directory), or give the
     remote channels (without one)."""
     if context.session.journey.results_shown:
         return results_screen(context)
     _ = context._
-    title = f"<b>{esc(_(TITLE))}</b>"
+    title = bold(_(TITLE))
     rows: list[Row]
     if context.bot_data.directory is None:
         text = f"{title}\n\n{remote_text(context, INTRO_REMOTE)}"
         rows = channel_rows(context)
     else:
-        text = f"{title}\n\n{esc(_(ASK_PLACE))}\n\n<i>{esc(_(LOCATION_NOTE))}</i>"
-        rows = [[(_(N_("☎️ Seulement les contacts à distance")), Button(Action.INFO, "remote"))]]
+        text = f"{title}\n\n{esc(_(ASK_PLACE))}\n\n{italic(_(LOCATION_NOTE))}"
+        rows = [[(_("☎️ Seulement les contacts à distance"), Info("remote"))]]
     return Screen(text, rows + closing_rows(context, search=False))
 
 
@@ -171,10 +126,10 @@ def results_screen(context: BotContext) -> Screen:
         else remote_text(context, NONE_KNOWN, compact=True)
     )
     shown: tuple[Partner, ...] = ()
-    for count in range(len(journey.partners), 0, -1):
-        block = partners_text(context, journey.partners[:count], sample)
+    for many in range(len(journey.partners), 0, -1):
+        block = partners_text(context, journey.partners[:many], sample)
         if visible_length(f"{block}\n\n{remote}") <= MESSAGE_CHARS:
-            shown = journey.partners[:count]
+            shown = journey.partners[:many]
             break
     parts = [partners_text(context, shown, sample)] if shown else []
     text = "\n\n".join([*parts, remote] if journey.places else [remote, *parts])
@@ -182,15 +137,15 @@ def results_screen(context: BotContext) -> Screen:
     if journey.places:
         rows.append(
             [
-                (f"{KEYCAPS[i]} {_(DETAILS)}", Button(Action.PLACE, str(i)))
+                (f"{KEYCAPS[i]} {_(DETAILS)}", PlaceButton("card", i))
                 for i in range(len(journey.places))
             ]
         )
     if len(shown) < len(journey.partners):
         rows.append(
-            [(_(N_("🤝 Tous les partenaires près de chez vous")), Button(Action.PLACE, "partners"))]
+            [(_("🤝 Tous les partenaires près de chez vous"), Partners())]
         )
-    rows.append([(_(N_("☎️ Contacts à distance")), Button(Action.INFO, "remote"))])
+    rows.append([(_("☎️ Contacts à distance"), Info("remote"))])
     return Screen(text, rows + closing_rows(context, search=True))
 
 
@@ -205,26 +160,9 @@ def not_found_screen(context: BotContext, message: str) -> Screen:
     """Nothing found: say why, and give the remote channels and a way on."""
     text = f"{esc(message)}\n\n{remote_text(context, REMOTE_TITLE, bold=True)}"
     rows: list[Row] = [
-        [(context._(N_("☎️ Contacts à distance")), Button(Action.INFO, "remote"))],
+        [(context._("☎️ Contacts à distance"), Info("remote"))],
     ]
     return Screen(text, rows + closing_rows(context, search=True))
-
-
-def remote_screen(context: BotContext) -> Screen:
-    """The remote channels over the panel, with their details buttons."""
-    _ = context._
-    text = f"<b>{esc(_(REMOTE_TITLE))}</b>\n\n{remote_text(context, INTRO_REMOTE)}"
-    return Screen(text, [*channel_rows(context), resume_row(context)])
-
-
-def channel_screen(context: BotContext, channel: Contact) -> Screen:
-    """One channel: how to reach it, what it does, and its sources."""
-    _ = context._
-    head = f"<b>{esc(_(channel.title))}</b>"
-    if channel.reach:
-        head += f"\n{esc(ltr(context, channel.reach))}"
-    text = f"{head}\n\n{esc(_(channel.text))}\n\n{sources_line(context, channel.sources)}"
-    return Screen(text, [resume_row(context)])
 
 
 def place_screen(context: BotContext, index: int) -> Screen | None:
@@ -238,45 +176,48 @@ def place_screen(context: BotContext, index: int) -> Screen | None:
     text = permanence_text(context, match, directory.info)
     rows: list[Row] = []
     if match.permanence.located:
-        rows.append([(_(N_("🗺️ Voir sur la carte")), Button(Action.PLACE, f"map_{index}"))])
+        rows.append([(_("🗺️ Voir sur la carte"), PlaceButton("map", index))])
     if len(journey.places) > 1 and journey.chosen == index:
         text += f"\n\n{esc(_(CHOSEN))}"
     elif len(journey.places) > 1:
-        keep = _(N_("📝 Garder ce lieu pour mon résumé"))
-        rows.append([(keep, Button(Action.PLACE, f"pick_{index}"))])
+        keep = _("📝 Garder ce lieu pour mon résumé")
+        rows.append([(keep, PlaceButton("pick", index))])
     rows.append(resume_row(context))
     return Screen(text, rows)
 
 
-async def enter_referral(update: Update, context: BotContext) -> Stage:
-    """Show the prompt and, with a directory, the keyboard's location button."""
+async def ask_again(update: Update, context: BotContext) -> None:
+    """Entering the stage: the question, not an earlier answer."""
     context.session.journey.results_shown = False
-    stage = await go(update, context, Stage.REFERRAL)
+
+
+async def offer_location(update: Update, context: BotContext) -> None:
+    """After the prompt, with a directory: the keyboard's location button."""
     chat = update.effective_chat
     if context.bot_data.directory is not None and chat is not None:
         keyboard = ReplyKeyboardMarkup(
-            [[KeyboardButton(context._(N_("📍 Envoyer ma position")), request_location=True)]],
+            [[KeyboardButton(context._("📍 Envoyer ma position"), request_location=True)]],
             resize_keyboard=True,
             one_time_keyboard=True,
-            input_field_placeholder=context._(N_("Code postal ou commune")),
+            # TRANSLATORS: the grey hint in the typing field; keep it very short.
+            input_field_placeholder=context._("Code postal ou commune"),
         )
         await send(context, chat.id, esc(context._(KEYBOARD_HINT)), keyboard)
-    return stage
 
 
-async def by_location(update: Update, context: BotContext) -> Stage:
+async def by_location(update: Update, context: BotContext) -> None:
     """A shared location: place it in a commune (nearest town hall), then search."""
     message = update.effective_message
     location = message.location if message else None
     if location is None:
-        return Stage.REFERRAL
+        return
     context.session.journey.results_shown = False
     directory = context.bot_data.directory
-    await context.counters.increment(Metric.REFERRAL, "location")
+    await count(context, Searched("location"))
     lat, lon = location.latitude, location.longitude
     code = directory.commune_at(lat, lon, NEAREST_TOWN_HALL_KM) if directory else None
     commune = context.bot_data.communes.by_insee(code) if code else None
-    await count_territory(context, commune)
+    await count(context, Located(commune.insee if commune else None, context.bot_data.territory))
     matches = (
         directory.best(insee=commune.insee if commune else None, latitude=lat, longitude=lon)
         if directory
@@ -289,11 +230,12 @@ async def by_location(update: Update, context: BotContext) -> Stage:
         latitude=lat,
         longitude=lon,
     )
-    name = commune.name if commune else context._(N_("votre position"))
-    return await show_results(update, context, matches, name, place)
+    # TRANSLATORS: in "Permanences … près de %(place)s" when no commune is known.
+    name = commune.name if commune else context._("votre position")
+    await show_results(update, context, matches, name, place)
 
 
-async def by_text(update: Update, context: BotContext) -> Stage:
+async def by_text(update: Update, context: BotContext) -> None:
     """A typed postal code or commune name."""
     message = update.effective_message
     text = (message.text or "").strip() if message else ""
@@ -301,49 +243,49 @@ async def by_text(update: Update, context: BotContext) -> Stage:
     query = context.bot_data.communes.parse_query(text[:80], limit=MAX_GUESSES)
     found, close = query.result.exact, query.result.close
     if query.kind != "empty":
-        await context.counters.increment(Metric.REFERRAL, query.kind)
+        await count(context, Searched(query.kind))
     if len(found) == 1:
-        return await results_for(update, context, found[0])
+        await results_for(update, context, found[0])
+        return
     rows: list[Row]
     if found:
         rows = [
-            [(f"{c.name} ({c.departement})", Button(Action.COMMUNE, c.insee))]
+            [(f"{c.name} ({c.departement})", CommuneButton(c.insee))]
             for c in found[:MAX_COMMUNES]
         ]
         rows.append(footer(context))
-        await show(update, context, Screen(f"<b>{esc(context._(WHICH))}</b>", rows), new=True)
-        return Stage.REFERRAL
+        await show(update, context, Screen(bold(context._(WHICH)), rows), new=True)
+        return
     if close:
         rows = [
-            [(f"{c.name} ({c.departement})", Button(Action.COMMUNE, c.insee))]
+            [(f"{c.name} ({c.departement})", CommuneButton(c.insee))]
             for c in close[:MAX_GUESSES]
         ]
-        rows.append([(context._(N_("Aucune de ces communes")), Button(Action.SEARCH, "none"))])
+        rows.append([(context._("Aucune de ces communes"), Search(none_of_these=True))])
         rows.append(footer(context))
-        question = f"<b>{esc(context._(DID_YOU_MEAN))}</b>"
+        question = bold(context._(DID_YOU_MEAN))
         await show(update, context, Screen(question, rows), new=True)
-        return Stage.REFERRAL
+        return
     digits = text.replace(" ", "")
     postal = query.kind == "postal_code" or (digits.isdigit() and len(digits) <= 6)
     answer = context._(POSTAL_UNKNOWN if postal else NOT_FOUND) % {"text": text[:60]}
     await show(update, context, not_found_screen(context, answer), new=True)
-    return Stage.REFERRAL
 
 
-async def by_commune(update: Update, context: BotContext) -> Stage:
+async def by_commune(update: Update, context: BotContext) -> None:
     """A commune picked among several."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    commune = context.bot_data.communes.by_insee(button.value) if button else None
+    button = pressed(update, CommuneButton)
+    commune = context.bot_data.communes.by_insee(button.insee) if button else None
     if commune is None:
         await ack(update, context)
-        return Stage.REFERRAL
-    return await results_for(update, context, commune)
+        return
+    await results_for(update, context, commune)
 
 
-async def results_for(update: Update, context: BotContext, commune: Commune) -> Stage:
+async def results_for(update: Update, context: BotContext, commune: Commune) -> None:
     """The best permanences for a commune, and the partners serving it."""
     directory = context.bot_data.directory
-    await count_territory(context, commune)
+    await count(context, Located(commune.insee, context.bot_data.territory))
     matches = directory.best(insee=commune.insee) if directory else []
     point = directory.points.get(commune.insee) if directory else None
     place = Place(
@@ -353,20 +295,19 @@ async def results_for(update: Update, context: BotContext, commune: Commune) -> 
         latitude=point[0] if point else None,
         longitude=point[1] if point else None,
     )
-    return await show_results(update, context, matches, commune.name, place)
+    await show_results(update, context, matches, commune.name, place)
 
 
 async def show_results(
     update: Update, context: BotContext, matches: list[Match], name: str, place: Place
-) -> Stage:
+) -> None:
     """The first permanence's venue, the list, then the panel (partners, remote channels,
     buttons). Without a directory, or with no permanence known there, the panel says so."""
     chat = update.effective_chat
     if chat is None:
-        return Stage.REFERRAL
+        return
     await ack(update, context)
     await drop_panel_buttons(context, chat.id)
-    await count_step(context, Stage.REFERRAL)
     journey = context.session.journey
     partners = context.bot_data.partners
     journey.places = tuple(matches)
@@ -379,7 +320,6 @@ async def show_results(
         await send_venue(context, chat.id, matches[0])
         await send(context, chat.id, places_text(context, journey.places, name, info))
     await show(update, context, results_screen(context), new=True)
-    return Stage.REFERRAL
 
 
 async def send_venue(context: BotContext, chat_id: int, match: Match) -> None:
@@ -394,62 +334,42 @@ async def send_venue(context: BotContext, chat_id: int, match: Match) -> None:
     context.session.remember_message(venue.message_id)
 
 
-async def on_place(update: Update, context: BotContext) -> Stage:
-    """A permanence's button: its card (N), its pin (map_N), or keep it (pick_N)."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
-    value = button.value if button else ""
-    if value == "partners" and context.session.journey.partners:
+async def on_partners(update: Update, context: BotContext) -> None:
+    """Every local partner proposed (when there are any)."""
+    if context.session.journey.partners:
         await show(update, context, all_partners_screen(context))
-        return Stage.REFERRAL
-    action, _sep, digits = value.rpartition("_")
-    index = int(digits) if digits.isdigit() else -1
-    card = place_screen(context, index)
-    chat = update.effective_chat
-    if card is None or chat is None or action not in {"", "map", "pick"}:
+    else:
         await ack(update, context)
-        return Stage.REFERRAL
+
+
+async def on_place(update: Update, context: BotContext) -> None:
+    """A permanence's button: its card, its pin on a map, or keep it for the summary."""
+    button = pressed(update, PlaceButton)
+    card = place_screen(context, button.index) if button else None
+    chat = update.effective_chat
+    if button is None or card is None or chat is None:
+        await ack(update, context)
+        return
     journey = context.session.journey
-    if action == "pick":
+    index = button.index
+    if button.view == "pick":
         journey.chosen = index
         kept = context._(KEPT)
         await ack(update, context, rtl_pass(kept) if context.t.rtl else kept)
         await show(update, context, results_screen(context))
-    elif action == "map":
+    elif button.view == "map":
         await ack(update, context)
         await send_venue(context, chat.id, journey.places[index])
         await show(update, context, card, new=True)
     else:
         await show(update, context, card)
-    return Stage.REFERRAL
 
 
-async def count_territory(context: BotContext, commune: Commune | None) -> None:
-    """Count the commune once per journey, only if it belongs to the configured territory
-    (never finer than the commune, and "outside" for everything else)."""
-    journey = context.session.journey
-    territory = context.bot_data.territory
-    if journey.territory_counted or not territory:
-        return
-    journey.territory_counted = True
-    inside = commune is not None and commune.insee in territory
-    await context.counters.increment(
-        Metric.TERRITORY, commune.insee if commune and inside else "outside"
-    )
-
-
-async def search_again(update: Update, context: BotContext) -> Stage:
-    """Back to the prompt ("none": none of the names proposed was the right one)."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
+async def search_again(update: Update, context: BotContext) -> None:
+    """Back to the prompt (or: none of the names proposed was the right one)."""
+    button = pressed(update, Search)
     context.session.journey.results_shown = False
-    if button is not None and button.value == "none":
+    if button is not None and button.none_of_these:
         await show(update, context, not_found_screen(context, context._(NONE_OF_THESE)))
     else:
         await show(update, context, referral_screen(context))
-    return Stage.REFERRAL
-
-
-async def to_summary(update: Update, context: BotContext) -> Stage:
-    """On to the summary (sent as its own message, to keep)."""
-    from handlers.summary import send_summary  # noqa: PLC0415 - stage order, not a cycle
-
-    return await send_summary(update, context)

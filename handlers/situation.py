@@ -8,45 +8,42 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action
+from bot.callbacks import Domain, Situation
 from bot.content import Option
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
 from handlers.choices import chosen, single_choice
-from handlers.flow import go, screen
 from handlers.ui import Screen
 
 OTHER_SITUATION = Option(id="unsure", label=N_("Autre, ou je ne sais pas"))
 
 
-@screen(Stage.DOMAIN)
 def domain_screen(context: BotContext) -> Screen:
     """The domains, in the words of the person's perspective."""
     _ = context._
     question = (
-        _(N_("Où est-ce arrivé à la personne ?"))
+        _("Où est-ce arrivé à la personne ?")
         if context.session.journey.about_someone_else
-        else _(N_("Où est-ce que cela vous est arrivé ?"))
+        else _("Où est-ce que cela vous est arrivé ?")
     )
-    return single_choice(context, question, context.bot_data.content.domains, Action.DOMAIN)
+    return single_choice(context, question, context.bot_data.content.domains, Domain)
 
 
-@screen(Stage.SITUATION)
 def situation_screen(context: BotContext) -> Screen:
     """The kinds of situation of the chosen domain."""
     _ = context._
     domain = context.bot_data.content.domain(context.session.journey.domain)
     options = (*domain.situations, OTHER_SITUATION) if domain else (OTHER_SITUATION,)
     label = _(domain.label) if domain else ""
-    question = _(N_("%(domain)s : quelle situation ?")) % {"domain": label}
-    return single_choice(context, question, options, Action.SITUATION)
+    question = _("%(domain)s : quelle situation ?") % {"domain": label}
+    return single_choice(context, question, options, Situation)
 
 
 async def choose_domain(update: Update, context: BotContext) -> Stage | None:
     """Record the domain; ask the situation when the domain has any."""
     content = context.bot_data.content
-    domain = content.domain(await chosen(update, context, content.domains))
+    domain = content.domain(await chosen(update, context, Domain, content.domains))
     if domain is None:
         return None
     journey = context.session.journey
@@ -54,19 +51,15 @@ async def choose_domain(update: Update, context: BotContext) -> Stage | None:
         journey.situation = None
         journey.employer = None
     journey.domain = domain.id
-    if domain.situations:
-        return await go(update, context, Stage.SITUATION)
-    return await go(update, context, Stage.CRITERIA)
+    return Stage.SITUATION if domain.situations else Stage.CRITERIA
 
 
 async def choose_situation(update: Update, context: BotContext) -> Stage | None:
     """Record the situation, then ask why."""
     domain = context.bot_data.content.domain(context.session.journey.domain)
     options = (*domain.situations, OTHER_SITUATION) if domain else ()
-    situation = await chosen(update, context, options)
+    situation = await chosen(update, context, Situation, options)
     if situation is None:
         return None
     context.session.journey.situation = situation
-    if context.session.journey.domain == "work":
-        return await go(update, context, Stage.EMPLOYER)
-    return await go(update, context, Stage.CRITERIA)
+    return Stage.EMPLOYER if context.session.journey.domain == "work" else Stage.CRITERIA

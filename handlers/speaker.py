@@ -8,32 +8,29 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action
+from bot.callbacks import Speaker
 from bot.context import BotContext
-from bot.i18n import N_
 from bot.states import Stage
 from handlers.choices import chosen, single_choice
-from handlers.flow import go, screen
 from handlers.ui import Screen
 
 
-@screen(Stage.SPEAKER)
 def speaker_screen(context: BotContext) -> Screen:
     """Three choices, with a word on why it is asked."""
     _ = context._
     return single_choice(
         context,
-        _(N_("Qui utilise ce service ?")),
+        _("Qui utilise ce service ?"),
         context.bot_data.content.speakers,
-        Action.SPEAKER,
-        hint=_(N_("C'est pour choisir les bons mots dans la suite.")),
+        Speaker,
+        hint=_("C'est pour choisir les bons mots dans la suite."),
     )
 
 
 async def choose_speaker(update: Update, context: BotContext) -> Stage | None:
     """Record the speaker, then ask where it happened."""
-    speaker = await chosen(update, context, context.bot_data.content.speakers)
+    speaker = await chosen(update, context, Speaker, context.bot_data.content.speakers)
     if speaker is None:
         return None
     context.session.journey.speaker = speaker
-    return await go(update, context, Stage.DOMAIN)
+    return Stage.DOMAIN

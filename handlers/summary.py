@@ -12,56 +12,63 @@ from datetime import date, datetime
 
 from telegram import InputFile, ReplyKeyboardRemove, Update
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Back, Erase, Help, Start, Useful, UsefulAnswer
 from bot.context import BotContext
-from bot.counters import Metric
 from bot.i18n import N_, SOURCE_LANGUAGE
+from bot.markup import bold, esc
+from bot.metrics import Rated
 from bot.rtl import rtl_pass
-from bot.states import Stage
 from bot.summary import Copy, build_summary, chat_parts, summary_document
-from handlers.flow import count_step, go, screen
-from handlers.start import PRACTICE_BANNER
-from handlers.ui import Row, Screen, ack, drop_panel_buttons, esc, send, show
+from handlers.flow import count
+from handlers.ui import (
+    PRACTICE_BANNER,
+    Row,
+    Screen,
+    ack,
+    drop_panel_buttons,
+    pressed,
+    send,
+    show,
+)
 
 AND_NOW = N_("Et maintenant ?")
 ERASE_HINT = N_(
     "Pour réduire les traces, effacez cette conversation quand vous avez gardé le résumé."
 )
-USEFUL = {"yes": N_("👍 Oui"), "partly": N_("Un peu"), "no": N_("👎 Non")}
+# TRANSLATORS: the three answers to "Was this service useful to you?", as short buttons.
+USEFUL: dict[UsefulAnswer, str] = {"yes": N_("👍 Oui"), "partly": N_("Un peu"), "no": N_("👎 Non")}
 DOCUMENT_CAPTION = N_(
     "📄 Le même résumé en fichier, à garder, imprimer ou transférer. Il s'ouvre dans un navigateur."
 )
 
 
-@screen(Stage.END)
 def end_screen(context: BotContext) -> Screen:
     """Was it useful, erase, start again."""
     _ = context._
     journey = context.session.journey
-    parts = [f"<b>{esc(_(AND_NOW))}</b>"]
+    parts = [bold(_(AND_NOW))]
     rows: list[Row] = []
     if journey.useful is None:
-        parts.append(esc(_(N_("Ce service vous a-t-il été utile ? (réponse anonyme)"))))
-        rows.append([(_(label), Button(Action.USEFUL, key)) for key, label in USEFUL.items()])
+        parts.append(esc(_("Ce service vous a-t-il été utile ? (réponse anonyme)")))
+        rows.append([(_(label), Useful(key)) for key, label in USEFUL.items()])
     else:
-        parts.append(esc(_(N_("Merci pour votre réponse."))))
+        parts.append(esc(_("Merci pour votre réponse.")))
     parts.append(esc(_(ERASE_HINT)))
     rows += [
-        [(_(N_("🧹 Effacer cette conversation")), Button(Action.ERASE))],
-        [(_(N_("🔄 Recommencer")), Button(Action.START, "again"))],
-        [(_(N_("⬅️ Retour")), Button(Action.BACK)), (_(N_("❓ Aide")), Button(Action.HELP))],
+        [(_("🧹 Effacer cette conversation"), Erase())],
+        [(_("🔄 Recommencer"), Start())],
+        [(_("⬅️ Retour"), Back()), (_("❓ Aide"), Help())],
     ]
     return Screen("\n\n".join(parts), rows)
 
 
-async def send_summary(update: Update, context: BotContext) -> Stage:
-    """Send the summary (twice when the language is not French), each cut into messages
-    that fit a screen, then the same as a document, then the end screen."""
+async def send_summary(update: Update, context: BotContext) -> None:
+    """Entering the summary: send it (twice when the language is not French), each cut
+    into messages that fit a screen, then the same as a document; the end screen follows."""
     chat = update.effective_chat
     if chat is None:
-        return Stage.END
+        return
     await ack(update, context)
-    await count_step(context, Stage.SUMMARY)
     content = context.bot_data.content
     journey = context.session.journey
     today = datetime.now(context.bot_data.settings.zone).date()
@@ -70,7 +77,7 @@ async def send_summary(update: Update, context: BotContext) -> Stage:
     # The summary also takes away the location keyboard of the referral step.
     summary = build_summary(content, journey, context.t, today, sample_places=sample)
     if context.session.practice:
-        summary = f"<b>{esc(context._(PRACTICE_BANNER))}</b>\n\n{summary}"
+        summary = f"{bold(context._(PRACTICE_BANNER))}\n\n{summary}"
     parts = chat_parts(summary)
     await send(context, chat.id, parts[0], ReplyKeyboardRemove())
     for part in parts[1:]:
@@ -83,7 +90,6 @@ async def send_summary(update: Update, context: BotContext) -> Stage:
             await send(context, chat.id, part, rtl=False)
         copies.append(Copy(copy, french))
     await send_document(context, chat.id, copies, today)
-    return await go(update, context, Stage.END, new=True)
 
 
 async def send_document(context: BotContext, chat_id: int, copies: list[Copy], today: date) -> None:
@@ -101,13 +107,13 @@ async def send_document(context: BotContext, chat_id: int, copies: list[Copy], t
 
 async def useful(update: Update, context: BotContext) -> None:
     """Count the anonymous answer once per journey and thank."""
-    button = Button.parse(update.callback_query.data if update.callback_query else None)
+    button = pressed(update, Useful)
     journey = context.session.journey
-    if button is None or button.value not in USEFUL:
+    if button is None:
         await ack(update, context)
         return
     if journey.useful is None:
-        journey.useful = button.value
-        await context.counters.increment(Metric.USEFUL, button.value)
-    await ack(update, context, context._(N_("Merci !")))
+        journey.useful = button.answer
+        await count(context, Rated(button.answer))
+    await ack(update, context, context._("Merci !"))
     await show(update, context, end_screen(context))

@@ -9,10 +9,10 @@ in the session so that /effacer can delete it.
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -24,15 +24,21 @@ from telegram import (
 )
 from telegram.error import BadRequest, NetworkError
 
-from bot.callbacks import Action, Button
+from bot.callbacks import Back, Callback, Exit, Help, Resume
 from bot.content import Source
 from bot.context import BotContext
 from bot.i18n import N_
+from bot.markup import isolate, italic, link
 from bot.rtl import mirror, rtl_pass
 
 log = logging.getLogger(__name__)
+C = TypeVar("C", bound=Callback)
 
-Row = list[tuple[str, Button]]
+Row = list[tuple[str, Callback]]
+PRACTICE_BANNER = N_(
+    "🎓 Mode entraînement : le parcours est le même, mais rien n'est compté. "
+    "Pour une vraie personne, envoyez /start."
+)
 
 
 @dataclass
@@ -51,6 +57,14 @@ class Screen:
         ]
         keyboard += [[InlineKeyboardButton(label, url=url)] for label, url in self.url_rows]
         return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+def pressed(update: Update, kind: type[C]) -> C | None:
+    """The button of this kind the person pressed; None for anything else (no button, an
+    old or forged one)."""
+    query = update.callback_query
+    button = Callback.parse(query.data if query else None)
+    return button if isinstance(button, kind) else None
 
 
 def directed(context: BotContext, screen: Screen) -> Screen:
@@ -78,18 +92,10 @@ def _mirrored(markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
     )
 
 
-def esc(text: str) -> str:
-    """Escape text for Telegram's HTML parse mode (content and anything typed)."""
-    return html.escape(text, quote=False)
-
-
-FSI, PDI = "\u2068", "\u2069"  # Unicode first-strong isolate and its end
-
-
 def ltr(context: BotContext, text: str) -> str:
     """Isolate a left-to-right fragment (number, address, link, French name) inside a
     right-to-left message, so that Arabic lines read in the right order in Telegram."""
-    return f"{FSI}{text}{PDI}" if text and context.t.rtl else text
+    return isolate(text, context.t.rtl)
 
 
 def footer(context: BotContext, *, back: bool = True) -> Row:
@@ -97,9 +103,9 @@ def footer(context: BotContext, *, back: bool = True) -> Row:
     _ = context._
     row: Row = []
     if back:
-        row.append((_(N_("⬅️ Retour")), Button(Action.BACK)))
-    row.append((_(N_("❓ Aide")), Button(Action.HELP)))
-    row.append((_(N_("✖️ Quitter")), Button(Action.EXIT)))
+        row.append((_("⬅️ Retour"), Back()))
+    row.append((_("❓ Aide"), Help()))
+    row.append((_("✖️ Quitter"), Exit()))
     return row
 
 
@@ -107,9 +113,9 @@ def resume_row(context: BotContext) -> Row:
     """The row of an information screen: back to the question it was opened from."""
     _ = context._
     return [
-        (_(N_("⬅️ Revenir")), Button(Action.BACK, "resume")),
-        (_(N_("❓ Aide")), Button(Action.HELP)),
-        (_(N_("✖️ Quitter")), Button(Action.EXIT)),
+        (_("⬅️ Revenir"), Resume()),
+        (_("❓ Aide"), Help()),
+        (_("✖️ Quitter"), Exit()),
     ]
 
 
@@ -128,10 +134,10 @@ def sources_line(
             continue  # that site is already named (e.g. "… (Légifrance)")
         shown.append((name, source.url))
     links = " · ".join(
-        f'<a href="{html.escape(url, quote=True)}">{esc(name)}</a>' for name, url in shown
+        link(url, name) for name, url in shown
     )
-    label = _(N_("Sources :")) if len(shown) > 1 else _(N_("Source :"))
-    return f"<i>{esc(label)}</i> {links}"
+    label = _("Sources :") if len(shown) > 1 else _("Source :")
+    return f"{italic(label)} {links}"
 
 
 async def ack(

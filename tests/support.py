@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.botapi_double import Person, ShownMessage
+from botapi_double import Person, ShownMessage
 
 START = "▶️ Commencer"
 SELF = "C'est moi qui l'ai vécu"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi_double import BotApiDouble
 from bot.directory.upkeep import DAILY_SYNC_JOB
-from tests.conftest import make_settings, running_bot
+from botapi_double import BotApiDouble
+from tests.harness import make_settings, running_bot
 
 
 @pytest.mark.parametrize("daily", [True, False])

@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 from babel.messages.pofile import read_po
 from bidi import get_base_level, get_display
 
-from bot.botapi_double import BotApiDouble, Person, ShownMessage
 from bot.i18n import Catalogs, Translator
 from bot.rtl import rtl_pass
-from tests.conftest import LOCALES, RunningBot
+from botapi_double import BotApiDouble, Person, ShownMessage
+from tests.harness import LOCALES, RunningBot
 from tests.support import SUMMARY_HEADINGS
 from tests.test_i18n import button_label, translated_path
 
@@ -157,7 +157,7 @@ def panel(person: Person) -> ShownMessage:
 
 
 async def resume(walk: Walk) -> None:
-    await walk.do(walk.person.press_data("j1|back|resume", message=panel(walk.person)))
+    await walk.do(walk.person.press_data("j1|resume", message=panel(walk.person)))
 
 
 async def test_every_arabic_screen_reads_right(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.botapi_double import BotApiDouble
-from tests.conftest import RunningBot, make_settings, running_bot
+from botapi_double import BotApiDouble
+from tests.harness import RunningBot, make_settings, running_bot
 from tests.support import FIND_HELP, QUESTIONS, START, labels, panel, wait_until, walk
 
 FLOOD = "beaucoup de messages d'un coup"

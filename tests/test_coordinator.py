@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi_double import BotApiDouble, Person
 from bot.counters import CounterStore, Metric
 from bot.settings import Settings
 from bot.stats.figures import Kind, Period, latest
 from bot.stats.labels import period_name
+from botapi_double import BotApiDouble, Person
 from handlers.coordinator import send_digest, warn_stale_directory
-from tests.conftest import RunningBot, make_settings, running_bot
+from tests.harness import RunningBot, make_settings, running_bot
 from tests.support import wait_until, walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ async def test_non_coordinators_get_the_unknown_command_answer(
     [link] = await resident.send("/lien cs_anzin")
     assert stats.text == unknown.text == link.text
     assert "Je ne connais pas cette commande" in stats.text
-    shown = await resident.press_data("j1|stats|this_month__domain")
+    shown = await resident.press_data("j1|figures|m202601|domain")
     assert all("Domaine" not in m.text for m in shown)
     assert all(m.kind != "document" for m in resident.messages)
 
@@ -204,7 +204,7 @@ async def test_the_quarter_in_progress_is_not_published(
     [others] = await coordinator.press("📅 Autres périodes")
     current = period_name(Period.month(day.year, day.month), "fr")
     assert current not in [label for row in others.buttons for label in row]
-    forged = await coordinator.press_data(f"j1|stats|m{day.year:04d}{day.month:02d}__domain")
+    forged = await coordinator.press_data(f"j1|figures|m{day.year:04d}{day.month:02d}|domain")
     assert all(m.kind == "text" for m in forged)
     assert all("Domaine — " not in m.text for m in forged)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.callbacks import Action, Button, matches
+from bot import callbacks as cb
 from bot.content import Timing, default_content
 from bot.counters import MIGRATIONS, CounterStore, Metric
 from bot.deadlines import DeadlineStatus, status
@@ -21,30 +21,50 @@ from bot.i18n import Catalogs, language_name
 from bot.rights import rights_pages
 from bot.session import Journey
 from bot.settings import SettingsError, load_settings
+from bot.stats.figures import Breakdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_action_packs_under_64_bytes_and_round_trips() -> None:
-    for action in Action:
-        button = Button(action, "a" * 40)
+# One button of each kind, with the longest values it can carry.
+EVERY_KIND = [
+    *(kind() for kind in (cb.Start, cb.Begin, cb.Nearby, cb.Done, cb.More, cb.Sources, cb.Next)),
+    *(kind() for kind in (cb.Partners, cb.Languages, cb.Back, cb.Resume, cb.Help, cb.Exit)),
+    *(kind() for kind in (cb.Erase, cb.Periods, cb.OtherPeriods)),
+    *(kind("a" * 40) for kind in (cb.Speaker, cb.Domain, cb.Situation, cb.Employer)),
+    *(kind("a" * 40) for kind in (cb.Criterion, cb.When, cb.Evidence, cb.Channel)),
+    cb.Page(999), cb.WhatIs(999), cb.Place("pick", 999), cb.Commune("2A004"),
+    cb.Search(none_of_these=True), cb.Useful("partly"), cb.Info("emergency"),
+    cb.Language("fr@falc"), cb.Stats("m202612"), cb.Figures("q20264", Breakdown.DOMAIN_CRITERION),
+]
+
+
+def test_every_kind_packs_under_64_bytes_and_round_trips() -> None:
+    assert {type(b) for b in EVERY_KIND} == set(cb.KINDS.values())
+    for button in EVERY_KIND:
         data = button.pack()
         assert len(data.encode()) <= 64
-        assert Button.parse(data) == button
+        assert cb.Callback.parse(data) == button
 
 
 @pytest.mark.parametrize(
     "forged",
-    ["", "j1", "j1|nope|x", "j0|spk|self", "j1|spk|Self", "j1|spk|a|b", "x" * 65, "j1|spk|é"],
+    [
+        "", "j1", "j1|nope|x", "j0|spk|self", "j1|spk|Self", "j1|spk|a|b", "x" * 65, "j1|spk|é",
+        "j1|page|x", "j1|page|1000", "j1|place|zoom|1", "j1|useful|maybe", "j1|search|yes",
+        "j1|commune|2a004", "j1|lng|FR", "j1|figures|m202612|everything", "j1|done|x",
+    ],
 )
 def test_forged_callback_data_does_not_parse(forged: str) -> None:
-    assert Button.parse(forged) is None
-    assert not matches(*Action)(forged)
+    assert cb.Callback.parse(forged) is None
+    assert not cb.matches(*cb.KINDS.values())(forged)
 
 
 def test_pack_refuses_free_text() -> None:
     with pytest.raises(ValueError, match="content id"):
-        Button(Action.SPEAKER, "Jean Dupont").pack()
+        cb.Speaker("Jean Dupont").pack()
+    with pytest.raises(ValueError, match="one of"):
+        cb.Useful("maybe").pack()  # type: ignore[arg-type]
 
 
 ONGOING = Timing(id="ongoing", label="", min_months=0, max_months=0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.demo import demo
 from bot.settings import load_settings
+from botapi_double.demo import demo
 
 
 async def test_demo_walks_to_the_referral_in_french(tmp_path: Path) -> None:

@@ -206,7 +206,9 @@ def test_a_sans_rendez_vous_remark_is_shown_as_published() -> None:
         bot_data=SimpleNamespace(settings=SimpleNamespace(zone=ZoneInfo("Europe/Paris"))),
     )
     shown = permanence_text(cast(Any, context), match, directory.info)
-    assert "📅 Accueil sans rendez-vous uniquement pour l'inscription du lundi" in shown
+    # Said once, after the mark its eight slots carry (tests/test_card.py reads the rest).
+    assert shown.count("Accueil sans rendez-vous uniquement pour l'inscription du lundi") == 1
+    assert "¹ Accueil sans rendez-vous uniquement pour l'inscription du lundi" in shown
     assert "sur rendez-vous" not in shown.casefold()
     assert "29-31 rue des Boulets" in shown
 

@@ -7,9 +7,9 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.botapi_double import BotApiDouble
 from bot.doctor import health, run_check
-from tests.conftest import make_settings, running_bot, webhook_settings
+from botapi_double import BotApiDouble
+from tests.harness import make_settings, running_bot, webhook_settings
 from tests.support import bot_environment, start_bot_process, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +98,25 @@ async def test_health_command_exit_codes(double: BotApiDouble, tmp_path: Path) -
     code, out = await command("check")
     assert double.token not in out
     assert "ok      token" in out
+
+
+async def test_check_reports_the_webhook_deliveries_telegram_saw_fail(
+    double: BotApiDouble, tmp_path: Path
+) -> None:
+    settings = make_settings(
+        tmp_path, double, telegram_bot_token=double.token, **webhook_settings()
+    )
+    person = double.person(4301)
+    async with running_bot(double, settings):
+        await person.send("/start")
+    # Stopped, the webhook stays registered: Telegram's delivery of a new update fails.
+    pending = double.queue_update("message", {"text": "/start"})
+    await wait_until(lambda: bool(double.webhook_error), "a failed delivery")
+    lines: list[str] = []
+    assert await run_check(settings, lines.append) == 1
+    assert "PROBLEM webhook: Telegram cannot reach it: Connection refused" in lines
+    async with running_bot(double, settings):  # registering again starts afresh
+        await wait_until(pending.fetched.is_set, "the delivery after the restart")
+        lines.clear()
+        await run_check(settings, lines.append)
+    assert "ok      webhook: registered, no delivery error reported" in lines

@@ -13,11 +13,11 @@ from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.botapi_double import BotApiDouble
-from bot.botapi_double.faults import FaultKind
 from bot.logs import quiet_libraries
 from bot.settings import Settings
-from tests.conftest import RunningBot, make_settings, running_bot
+from botapi_double import BotApiDouble
+from botapi_double.faults import FaultKind
+from tests.harness import RunningBot, make_settings, running_bot
 from tests.support import QUESTIONS, SELF, START, panel
 
 WELCOME = "Bonjour. Ce service gratuit vous aide"
@@ -209,6 +209,6 @@ async def test_each_fault_is_what_python_telegram_bot_meets_from_telegram(
                 await bot.get_me()
         double.faults.api_down()
         with pytest.raises(NetworkError, match="Bad Gateway"):
-            await bot.get_my_commands()
+            await bot.get_webhook_info()
         double.faults.clear()
         assert (await bot.get_me()).username == double.bot_username

@@ -10,10 +10,10 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from bot.botapi_double import BotApiDouble
 from bot.i18n import Catalogs, Translator
 from bot.rtl import mirror
-from tests.conftest import RunningBot
+from botapi_double import BotApiDouble
+from tests.harness import RunningBot
 from tests.support import PATH, QUESTIONS, SUMMARY_TITLE, labels, panel
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi_double import BotApiDouble
-from tests.conftest import RunningBot, make_settings, running_bot
+from botapi_double import BotApiDouble
+from tests.harness import RunningBot, make_settings, running_bot
 from tests.support import (
     BACK,
     ERASE,

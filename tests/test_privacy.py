@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi_double import BotApiDouble
 from bot.logs import quiet_libraries
-from tests.conftest import RunningBot, make_settings, running_bot
+from botapi_double import BotApiDouble
+from tests.harness import RunningBot, make_settings, running_bot
 from tests.support import FIND_HELP, SKIP, SUMMARY, summary_of, walk
 
 CANARIES = (

@@ -14,11 +14,11 @@ import pytest
 from telegram import Bot
 from telegram.error import InvalidToken
 
-from bot.botapi_double import BotApiDouble
-from bot.botapi_double.faults import FaultKind
 from bot.logs import QUIET_LOGGERS, RedactTokens, quiet_libraries
 from bot.settings import Settings
-from tests.conftest import running_bot
+from botapi_double import BotApiDouble
+from botapi_double.faults import FaultKind
+from tests.harness import running_bot
 from tests.support import START
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.botapi_double import BotApiDouble, Person, ShownMessage
-from tests.conftest import RunningBot, make_settings, running_bot
+from botapi_double import BotApiDouble, Person, ShownMessage
+from tests.harness import RunningBot, make_settings, running_bot
 from tests.support import BACK, FIND_HELP, SKIP, SUMMARY, labels, panel, summary_of, walk
 
 NEARBY = "📍 Trouver de l'aide près de chez moi"

@@ -9,7 +9,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from bot.botapi_double import BotApiDouble
+from botapi_double import BotApiDouble
 from tests.support import QUESTIONS, bot_environment, panel, start_bot_process, walk
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi_double import BotApiDouble
-from bot.botapi_double.faults import FaultKind
+from botapi_double import BotApiDouble
+from botapi_double.faults import FaultKind
 from tests.support import START, bot_environment, panel, start_bot_process
 
 ROOT = Path(__file__).resolve().parent.parent

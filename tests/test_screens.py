@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi_double import BotApiDouble, Person, ShownMessage
 from bot.content import Content, load_content
 from bot.i18n import Catalogs, Translator
 from bot.rights import rights_pages
@@ -27,13 +26,18 @@ from bot.session import Journey
 from bot.states import Stage
 from bot.summary import TITLE as SUMMARY_TITLE
 from bot.summary import build_summary, chat_parts, delay_lines
+from botapi_double import BotApiDouble, Person, ShownMessage
+from handlers import STAGES
 from handlers.commands import help_screen
-from handlers.criteria import criteria_details_screen
-from handlers.flow import render
-from handlers.referral import channel_screen, remote_screen
+from handlers.info import (
+    channel_screen,
+    criteria_details_screen,
+    emergency_screen,
+    remote_screen,
+    what_is_screen,
+)
 from handlers.rights import rights_screen
-from handlers.start import emergency_screen, what_is_screen
-from tests.conftest import RunningBot
+from tests.harness import RunningBot
 from tests.screens import MAX_VISIBLE, Case, cases, screen_context, visible
 from tests.support import labels, panel
 from tests.test_i18n import translated_path
@@ -146,7 +150,7 @@ def test_information_screens_fit(content: Content, catalogs: Catalogs, language:
             journey = Journey(speaker=speaker, domain=domain.id)
             context = screen_context(content, catalogs, language, journey)
             for stage in (*QUESTIONS, Stage.SITUATION, Stage.WELCOME):
-                screens[f"{stage} ({speaker}, {domain.id})"] = render(stage, context).text
+                screens[f"{stage} ({speaker}, {domain.id})"] = STAGES[stage].render(context).text
     context = screen_context(content, catalogs, language)
     screens["emergency"] = emergency_screen(context).text
     screens["help"] = help_screen(context).text

@@ -14,7 +14,7 @@ from bot.directory.model import Match, OpeningRange, Permanence, Phone
 from bot.i18n import Catalogs, Translator
 from bot.session import Journey
 from bot.summary import Copy, build_summary, mask_personal, summary_document
-from tests.conftest import LOCALES
+from tests.harness import LOCALES
 
 FRENCH = Translator("fr", gettext.NullTranslations())
 TUESDAY = date(2026, 12, 1)

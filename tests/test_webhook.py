@@ -12,9 +12,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.botapi_double import BotApiDouble
 from bot.settings import Settings
-from tests.conftest import make_settings, running_bot, webhook_settings
+from botapi_double import BotApiDouble
+from tests.harness import make_settings, running_bot, webhook_settings
 from tests.support import QUESTIONS, bot_environment, panel, start_bot_process, walk
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,8 +1,11 @@
 """Content as data: the journey's choices and the legal texts, loaded from TOML files.
 
 Every word a person reads here is a French msgid: handlers translate it at render time
-with the person's catalog. Legal passages carry their sources; `tests/test_content.py`
-fails when one does not. Adding a criterion or a route is a data edit plus a catalog update.
+with the person's catalog. Each file's shape is a pydantic model: a passage without a
+source, a duplicate id or a filter naming no answer of journey.toml stops the loading with
+one line naming the file, the item and the key (`bot/datafiles.py`). What is a matter of
+style or coverage (lengths, wording, every answer getting a route) is checked by
+`tests/test_content.py`. Adding a criterion or a route is a data edit plus a catalog update.
 """
 
 from __future__ import annotations
@@ -11,10 +14,45 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Self, TypeVar, get_args
 from urllib.parse import urlsplit
 
+from pydantic import (
+    AfterValidator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+
+from bot.datafiles import (
+    DataFileError,
+    FileModel,
+    ItemError,
+    Text,
+    Url,
+    filled,
+    shown,
+    some,
+    unique,
+    validate,
+)
+
 CONTENT_DIR = Path(__file__).parent
+File = TypeVar("File", bound=FileModel)
+# Ids go into callback data and counters: never rename one, add a new one instead.
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,16}$")]
+# What starts a delay (`starts` in rights.toml): the words are the summary's.
+Starts = Literal["facts", "revelation", "knowledge", "notification", "year_after"]
+STARTS = frozenset(get_args(Starts))
+Months = Annotated[StrictInt, Field(ge=0)]
+
+
+class ContentError(DataFileError):
+    """A content file that cannot be used; one line naming the file, the item and the key."""
+
 
 # The only sites a source shown to people may come from, with the name people read.
 # A host matches itself and its subdomains. Mirrors, copies and secondary pages stay in
@@ -43,12 +81,11 @@ def official_site(url: str) -> str | None:
     return OFFICIAL_SITES[max(matches, key=len)] if matches else None
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(FileModel):
     """Where a statement comes from: an article or a page, and its address."""
 
-    title: str
-    url: str
+    title: Text
+    url: Annotated[Url, AfterValidator(filled)]
 
     @property
     def site(self) -> str:
@@ -56,36 +93,47 @@ class Source:
         return official_site(self.url) or (urlsplit(self.url).hostname or self.url)
 
 
-@dataclass(frozen=True)
-class Option:
+Sources = Annotated[tuple[Source, ...], AfterValidator(some)]
+
+
+class Option(FileModel):
     """One answer to a question: a stable id (callback data, counters) and a button label."""
 
-    id: str
+    id: Id
     label: str
     hint: str = ""
 
 
-@dataclass(frozen=True)
 class Domain(Option):
     """Where it happened, with the kinds of situation the law distinguishes there."""
 
-    situations: tuple[Option, ...] = ()
+    situations: tuple[Option, ...] = Field((), validation_alias="situation")
 
 
-@dataclass(frozen=True)
 class CriterionGroup(Option):
     """Plain-language group of legal criteria, selectable as one button."""
 
-    criteria: tuple[str, ...] = ()
-    legal: bool = True
+    criteria: tuple[Text, ...] = ()
+    legal: StrictBool = True
+
+    @model_validator(mode="after")
+    def _lists_its_criteria(self) -> Self:
+        if self.legal and not self.criteria:
+            raise ItemError("empty, but only a group with legal = false lists none", "criteria")
+        return self
 
 
-@dataclass(frozen=True)
 class Timing(Option):
     """How long ago it happened, as a range of months (None: no upper bound)."""
 
-    min_months: int = 0
-    max_months: int | None = None
+    min_months: Months = 0
+    max_months: Months | None = None
+
+    @model_validator(mode="after")
+    def _a_range(self) -> Self:
+        if self.max_months is not None and self.max_months < self.min_months:
+            raise ItemError(f"less than min_months ({self.min_months})", "max_months")
+        return self
 
 
 @dataclass(frozen=True)
@@ -105,12 +153,22 @@ class Answers:
     employer: str | None = None
 
 
-# What starts a delay (`starts` in rights.toml): the words are the summary's.
-STARTS = frozenset({"facts", "revelation", "knowledge", "notification", "year_after"})
+def _known(kind: str, table: str = "") -> AfterValidator:
+    """A filter of ids that must be ids of journey.toml (given as the validation context)."""
+
+    def check(ids: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        known = (info.context or {}).get(kind)
+        for index, value in enumerate(ids):
+            if known is not None and value not in known:
+                listed = f" ({', '.join(known)})" if len(known) <= 12 else ""
+                where = f"[[{table or kind}]] in journey.toml{listed}"
+                raise ItemError(f"{value!r} is not the id of a {where}", index)
+        return ids
+
+    return AfterValidator(check)
 
 
-@dataclass(frozen=True)
-class Passage:
+class Passage(FileModel):
     """One short message of legal or practical content, with the journeys it applies to.
 
     An empty filter tuple means "applies whatever the answer". `text` speaks to the person
@@ -124,24 +182,40 @@ class Passage:
     `months` is a note (e.g. "the Défenseur des droits does not stop the delays").
     """
 
-    id: str
-    title: str
-    text: str
-    sources: tuple[Source, ...]
+    id: Id
+    title: Text
+    text: Text
+    sources: Sources
     text_other: str = ""
     text_witness: str = ""
     more: str = ""
-    domains: tuple[str, ...] = ()
-    situations: tuple[str, ...] = ()
-    exclude_situations: tuple[str, ...] = ()
-    criteria: tuple[str, ...] = ()
-    speakers: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ()
-    employers: tuple[str, ...] = ()
-    legal: bool | None = None
-    months: int | None = None
-    starts: str = ""
+    domains: Annotated[tuple[str, ...], _known("domain")] = ()
+    situations: Annotated[tuple[str, ...], _known("situation", "domain.situation")] = ()
+    exclude_situations: Annotated[tuple[str, ...], _known("situation", "domain.situation")] = ()
+    criteria: Annotated[tuple[str, ...], _known("criterion_group")] = ()
+    speakers: Annotated[tuple[str, ...], _known("speaker")] = ()
+    evidence: Annotated[tuple[str, ...], _known("evidence")] = ()
+    employers: Annotated[tuple[str, ...], _known("employer")] = ()
+    legal: StrictBool | None = None
+    months: Annotated[Months, Field(gt=0)] | None = None
+    starts: Literal[Starts, ""] = ""
     line: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> Self:
+        owner: dict[str, str] = (info.context or {}).get("domain_of", {})
+        for index, situation in enumerate(self.situations):
+            domain = owner.get(situation)
+            if self.domains and domain is not None and domain not in self.domains:
+                where = f"a situation of {domain!r}, outside the passage's domains"
+                raise ItemError(f"{situation!r} is {where}", "situations", index)
+        delay = {"starts": "what starts the delay", "line": "the delay's line in the summary"}
+        for key, what in delay.items():
+            if self.months is not None and not getattr(self, key):
+                raise ItemError(f"missing ({what}: the passage has months)", key)
+            if self.months is None and getattr(self, key):
+                raise ItemError("only a delay, with months, has starts and line", key)
+        return self
 
     def applies(self, answers: Answers) -> bool:
         """True when every non-empty filter of this passage matches the answers."""
@@ -169,16 +243,15 @@ class Passage:
         return self.text
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(FileModel):
     """A number or channel to reach someone, always with its source."""
 
-    id: str
-    title: str
-    text: str
-    sources: tuple[Source, ...]
+    id: Id
+    title: Text
+    text: Text
+    sources: Sources
     phone: str = ""
-    url: str = ""
+    url: Url = ""
     address: str = ""
 
     @property
@@ -222,99 +295,102 @@ class Content:
         )
 
 
-def _sources(raw: dict[str, Any]) -> tuple[Source, ...]:
-    return tuple(Source(title=s["title"], url=s["url"]) for s in raw.get("sources", ()))
+# --- the files --------------------------------------------------------------------------
 
 
-def _option(raw: dict[str, Any]) -> Option:
-    return Option(id=raw["id"], label=raw["label"], hint=raw.get("hint", ""))
+class Journey(FileModel):
+    """journey.toml: the answers a person can give, in the order they are asked."""
+
+    speaker: tuple[Option, ...]
+    domain: tuple[Domain, ...]
+    employer: tuple[Option, ...]
+    criterion_group: tuple[CriterionGroup, ...]
+    timing: tuple[Timing, ...]
+    evidence: tuple[Option, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        for key in Journey.model_fields:
+            unique(((o.id, (key, i, "id")) for i, o in enumerate(getattr(self, key))), "id")
+        # Unique across domains too, so that a passage's `situations` filter is unambiguous.
+        situations = (
+            (s.id, ("domain", d, "situation", i, "id"))
+            for d, domain in enumerate(self.domain)
+            for i, s in enumerate(domain.situations)
+        )
+        unique(situations, "situation id")
+        return self
+
+    def ids(self) -> dict[str, Any]:
+        """The ids passages may name, by kind: the validation context of rights.toml."""
+        owner = {s.id: d.id for d in self.domain for s in d.situations}
+        known = {key: [o.id for o in getattr(self, key)] for key in Journey.model_fields}
+        return known | {"situation": list(owner), "domain_of": owner}
 
 
-def _passage(raw: dict[str, Any]) -> Passage:
-    return Passage(
-        id=raw["id"],
-        title=raw.get("title", ""),
-        text=raw["text"],
-        text_other=raw.get("text_other", ""),
-        text_witness=raw.get("text_witness", ""),
-        more=raw.get("more", ""),
-        sources=_sources(raw),
-        domains=tuple(raw.get("domains", ())),
-        situations=tuple(raw.get("situations", ())),
-        exclude_situations=tuple(raw.get("exclude_situations", ())),
-        criteria=tuple(raw.get("criteria", ())),
-        speakers=tuple(raw.get("speakers", ())),
-        evidence=tuple(raw.get("evidence", ())),
-        employers=tuple(raw.get("employers", ())),
-        legal=raw.get("legal"),
-        months=raw.get("months"),
-        starts=raw.get("starts", ""),
-        line=raw.get("line", ""),
-    )
+class Rights(FileModel):
+    """rights.toml: the legal and practical passages, by section."""
+
+    what_is: tuple[Passage, ...]
+    law: tuple[Passage, ...]
+    not_discrimination: tuple[Passage, ...]
+    route: tuple[Passage, ...]
+    deadline: tuple[Passage, ...]
+    evidence_advice: tuple[Passage, ...]
+
+    @model_validator(mode="after")
+    def _checks(self) -> Self:
+        passages = [(k, i, p) for k in Rights.model_fields for i, p in enumerate(getattr(self, k))]
+        # Unique across sections: a passage id names one message in counters and logs.
+        unique(((p.id, (key, i, "id")) for key, i, p in passages), "passage id")
+        for key, i, passage in passages:
+            if key != "deadline" and passage.months is not None:
+                raise ItemError("only a [[deadline]] has months", key, i, "months")
+        return self
 
 
-def _contact(raw: dict[str, Any]) -> Contact:
-    return Contact(
-        id=raw["id"],
-        title=raw["title"],
-        text=raw["text"],
-        sources=_sources(raw),
-        phone=raw.get("phone", ""),
-        url=raw.get("url", ""),
-        address=raw.get("address", ""),
-    )
+class Contacts(FileModel):
+    """contacts.toml: the emergency numbers and the remote channels."""
+
+    emergency: tuple[Contact, ...]
+    remote_channel: tuple[Contact, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        for key in Contacts.model_fields:
+            unique(((c.id, (key, i, "id")) for i, c in enumerate(getattr(self, key))), "id")
+        return self
 
 
-def _read(directory: Path, name: str) -> dict[str, Any]:
-    with (directory / name).open("rb") as file:
-        return tomllib.load(file)
+def _load(model: type[File], path: Path, context: dict[str, Any] | None = None) -> File:
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ContentError(f"{shown(path)}: cannot be read as TOML ({error})") from None
+    return validate(model, data, path, ContentError, context)
 
 
 def load_content(directory: Path = CONTENT_DIR) -> Content:
-    """Read the TOML content files; a missing key raises KeyError naming it."""
-    journey = _read(directory, "journey.toml")
-    rights = _read(directory, "rights.toml")
-    contacts = _read(directory, "contacts.toml")
+    """Read and check the TOML content files; ContentError names the file, item and key."""
+    journey = _load(Journey, directory / "journey.toml")
+    rights = _load(Rights, directory / "rights.toml", journey.ids())
+    contacts = _load(Contacts, directory / "contacts.toml")
     return Content(
-        speakers=tuple(_option(s) for s in journey["speaker"]),
-        domains=tuple(
-            Domain(
-                id=d["id"],
-                label=d["label"],
-                hint=d.get("hint", ""),
-                situations=tuple(_option(s) for s in d.get("situation", ())),
-            )
-            for d in journey["domain"]
-        ),
-        employers=tuple(_option(e) for e in journey["employer"]),
-        criterion_groups=tuple(
-            CriterionGroup(
-                id=c["id"],
-                label=c["label"],
-                hint=c.get("hint", ""),
-                criteria=tuple(c.get("criteria", ())),
-                legal=c.get("legal", True),
-            )
-            for c in journey["criterion_group"]
-        ),
-        timings=tuple(
-            Timing(
-                id=t["id"],
-                label=t["label"],
-                min_months=t["min_months"],
-                max_months=t.get("max_months"),
-            )
-            for t in journey["timing"]
-        ),
-        evidence_kinds=tuple(_option(e) for e in journey["evidence"]),
-        what_is=tuple(_passage(p) for p in rights["what_is"]),
-        laws=tuple(_passage(p) for p in rights["law"]),
-        not_discrimination=tuple(_passage(p) for p in rights["not_discrimination"]),
-        routes=tuple(_passage(p) for p in rights["route"]),
-        deadlines=tuple(_passage(p) for p in rights["deadline"]),
-        evidence_advice=tuple(_passage(p) for p in rights["evidence_advice"]),
-        emergency=tuple(_contact(c) for c in contacts["emergency"]),
-        remote_channels=tuple(_contact(c) for c in contacts["remote_channel"]),
+        speakers=journey.speaker,
+        domains=journey.domain,
+        employers=journey.employer,
+        criterion_groups=journey.criterion_group,
+        timings=journey.timing,
+        evidence_kinds=journey.evidence,
+        what_is=rights.what_is,
+        laws=rights.law,
+        not_discrimination=rights.not_discrimination,
+        routes=rights.route,
+        deadlines=rights.deadline,
+        evidence_advice=rights.evidence_advice,
+        emergency=contacts.emergency,
+        remote_channels=contacts.remote_channel,
     )
 
 

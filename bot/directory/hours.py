@@ -88,7 +88,12 @@ def appointment_remarks(texts: Iterable[str]) -> str:
     """
     found: dict[str, None] = {}
     for paragraph in texts:
-        for sentence in _SENTENCE_END.split(paragraph):
+        for sentence in sentences(paragraph):
             if _APPOINTMENT.search(fold(sentence)):
-                found.setdefault(sentence.strip())
+                found.setdefault(sentence)
     return " ".join(found)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A published paragraph cut into its sentences, each as it is."""
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]

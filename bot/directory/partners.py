@@ -6,26 +6,37 @@ bot shows, and where it helps: the communes it serves (INSEE codes), whole EPCI 
 départements, and/or its position with a radius. A partner is proposed only to a person
 whose commune or position is inside that area: a partner far away is never shown, and a
 place outside every partner's area gets none. A malformed file is refused at start-up
-with one line naming the entry.
+with one line naming the entry and the key (`bot/datafiles.py`).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Self
 
-import yaml
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from bot.datafiles import (
+    DataFileError,
+    FilledLine,
+    ItemError,
+    Line,
+    YamlModel,
+    read_yaml,
+    validate,
+)
 from bot.directory.model import distance_km
 
-REQUIRED = ("name", "address", "contact", "source")
 DEFAULT_RADIUS_KM = 15.0
-_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-_SIREN = re.compile(r"^\d{9}$")
-_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d)$")
 
 
 @dataclass(frozen=True)
@@ -39,27 +50,83 @@ class Place:
     longitude: float | None = None
 
 
-class PartnersError(Exception):
+class PartnersError(DataFileError):
     """The partners file cannot be used; the message is one line for the operator."""
 
 
-@dataclass(frozen=True)
-class Partner:
+def _as_list(value: object) -> object:
+    """A single value stands for a list of one (`departements: 59`)."""
+    return [value] if isinstance(value, str | int) else value
+
+
+def _as_codes(value: object) -> object:
+    listed = _as_list(value)
+    if isinstance(listed, list):
+        return [str(v).strip().upper() if isinstance(v, str | int) else v for v in listed]
+    return listed
+
+
+def _shaped(pattern: str, what: str) -> AfterValidator:
+    shape = re.compile(pattern)
+
+    def check(code: str) -> str:
+        if not shape.match(code):
+            raise ValueError(f"{code!r} is not a valid code ({what})")
+        return code
+
+    return AfterValidator(check)
+
+
+def _known_domains(domains: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+    known = (info.context or {}).get("domain")
+    for index, domain in enumerate(domains):
+        if known is not None and domain not in known:
+            raise ItemError(f"unknown domain {domain!r} (known: {', '.join(known)})", index)
+    return domains
+
+
+Domains = Annotated[tuple[str, ...], BeforeValidator(_as_list), AfterValidator(_known_domains)]
+Codes = BeforeValidator(_as_codes)
+INSEE_CODE = "an INSEE code: 5 digits, or 2A/2B and 3 digits"
+Insee = Annotated[str, _shaped(r"^(\d{5}|2[AB]\d{3})$", INSEE_CODE)]
+Siren = Annotated[str, _shaped(r"^\d{9}$", "the SIREN of an EPCI: 9 digits")]
+Departement = Annotated[str, _shaped(r"^(\d{2}|2[AB]|97\d)$", "2 digits, 2A, 2B or 97x")]
+
+
+class Partner(YamlModel):
     """An association or service that helps locally."""
 
-    name: str
-    domains: tuple[str, ...]  # journey domain ids; empty = every domain
-    address: str
-    contact: str
-    source: str
-    url: str = ""
-    note: str = ""
-    communes: tuple[str, ...] = ()  # INSEE codes of the communes it serves
-    epci: tuple[str, ...] = ()  # SIREN of the EPCI whose communes it serves
-    departements: tuple[str, ...] = ()  # départements it serves as a whole
-    latitude: float | None = None
-    longitude: float | None = None
-    radius_km: float = DEFAULT_RADIUS_KM  # around its position, when it has one
+    name: FilledLine
+    domains: Domains = ()  # journey domain ids; empty = every domain
+    address: FilledLine
+    contact: FilledLine
+    source: FilledLine
+    url: Line = ""
+    note: Line = ""
+    communes: Annotated[tuple[Insee, ...], Codes] = ()  # INSEE codes of the communes it serves
+    epci: Annotated[tuple[Siren, ...], Codes] = ()  # SIREN of the EPCI whose communes it serves
+    departements: Annotated[tuple[Departement, ...], Codes] = ()  # served as a whole
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    radius_km: float = Field(DEFAULT_RADIUS_KM, gt=0, le=200)  # around its position
+
+    @field_validator("latitude", "longitude", "radius_km", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            numbers = "latitude, longitude and radius_km are numbers"
+            raise ValueError(f"{value!r} is not a number ({numbers})")
+        return value
+
+    @model_validator(mode="after")
+    def _an_area(self) -> Self:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        if not (self.communes or self.epci or self.departements or self.latitude is not None):
+            raise ValueError(
+                "say where it helps (communes, epci, departements, or latitude and longitude)"
+            )
+        return self
 
     def fits(self, domain: str | None) -> bool:
         """True when the partner helps with this domain."""
@@ -86,8 +153,7 @@ class Partner:
         return None
 
 
-@dataclass(frozen=True)
-class Partners:
+class Partners(YamlModel):
     """The partners file as loaded."""
 
     partners: tuple[Partner, ...] = ()
@@ -105,90 +171,8 @@ class Partners:
 
 
 def load_partners(path: Path, known_domains: set[str]) -> Partners:
-    """Read the file (a missing file means no partners)."""
+    """Read the file (a missing file means no partners); PartnersError names the entry."""
     if not path.exists():
         return Partners()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise PartnersError(f"{path}: cannot be read as YAML ({type(error).__name__})") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("partners", []), list):
-        raise PartnersError(f"{path}: expected a mapping with a 'partners' list")
-    partners = tuple(
-        _partner(entry, index, path, known_domains)
-        for index, entry in enumerate(raw.get("partners") or [], start=1)
-    )
-    return Partners(partners, sample=bool(raw.get("sample", False)))
-
-
-def _partner(entry: Any, index: int, path: Path, known_domains: set[str]) -> Partner:
-    where = f"{path}: partner {index}"
-    if not isinstance(entry, dict):
-        raise PartnersError(f"{where}: expected name, domains, address, contact, source, area")
-    missing = [key for key in REQUIRED if not str(entry.get(key) or "").strip()]
-    if missing:
-        raise PartnersError(f"{where}: missing {', '.join(missing)}")
-    domains = entry.get("domains") or []
-    if isinstance(domains, str):
-        domains = [domains]
-    unknown = [d for d in domains if d not in known_domains]
-    if unknown:
-        raise PartnersError(f"{where}: unknown domain {unknown[0]!r}")
-    communes = _codes(entry, "communes", _INSEE, where)
-    epci = _codes(entry, "epci", _SIREN, where)
-    departements = _codes(entry, "departements", _DEPARTEMENT, where)
-    latitude, longitude, radius = _position(entry, where)
-    if not (communes or epci or departements or latitude is not None):
-        raise PartnersError(
-            f"{where}: say where it helps (communes, epci, departements, or latitude and longitude)"
-        )
-    return Partner(
-        name=str(entry["name"]).strip(),
-        domains=tuple(str(d) for d in domains),
-        address=str(entry["address"]).strip(),
-        contact=str(entry["contact"]).strip(),
-        source=str(entry["source"]).strip(),
-        url=str(entry.get("url") or "").strip(),
-        note=str(entry.get("note") or "").strip(),
-        communes=communes,
-        epci=epci,
-        departements=departements,
-        latitude=latitude,
-        longitude=longitude,
-        radius_km=radius,
-    )
-
-
-def _codes(entry: dict[str, Any], key: str, shape: re.Pattern[str], where: str) -> tuple[str, ...]:
-    """A list of codes (a single code is accepted), each checked against its shape."""
-    raw = entry.get(key) or []
-    values = [raw] if isinstance(raw, (str, int)) else raw
-    if not isinstance(values, list):
-        raise PartnersError(f"{where}: {key} must be a list of codes")
-    codes = tuple(str(v).strip().upper() for v in values)
-    wrong = [c for c in codes if not shape.match(c)]
-    if wrong:
-        raise PartnersError(f"{where}: {key}: {wrong[0]!r} is not a valid code")
-    return codes
-
-
-def _position(entry: dict[str, Any], where: str) -> tuple[float | None, float | None, float]:
-    """latitude, longitude (both or neither) and radius_km."""
-    lat, lon = entry.get("latitude"), entry.get("longitude")
-    if (lat is None) != (lon is None):
-        raise PartnersError(f"{where}: give both latitude and longitude, or neither")
-    try:
-        radius = float(entry.get("radius_km") or DEFAULT_RADIUS_KM)
-        latitude = None if lat is None else float(lat)
-        longitude = None if lon is None else float(lon)
-    except (TypeError, ValueError):
-        raise PartnersError(f"{where}: latitude, longitude and radius_km are numbers") from None
-    if (
-        latitude is not None
-        and longitude is not None
-        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180 and 0 < radius <= 200)
-    ):
-        raise PartnersError(f"{where}: position or radius_km out of range")
-    if not math.isfinite(radius):
-        raise PartnersError(f"{where}: radius_km out of range")
-    return latitude, longitude, radius
+    data = read_yaml(path, PartnersError) or {}
+    return validate(Partners, data, path, PartnersError, {"domain": sorted(known_domains)})

@@ -13,15 +13,19 @@ import os
 import tempfile
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Self
 
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
+
+from bot.datafiles import DataFileError, FileModel, ItemError, describe, shown, unique
 from bot.directory.model import Directory, DirectoryInfo, OpeningRange, Permanence, Phone
 
 FORMAT = "egalite-bot directory"
 VERSION = 1
+CORRUPT = "the file is corrupt or from another version: import it again"
 
 
-class DirectoryError(Exception):
+class DirectoryError(DataFileError):
     """A directory file that cannot be read or used; the message is one line."""
 
 
@@ -73,19 +77,15 @@ def load(path: Path) -> Directory | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
-        raise DirectoryError(f"{path.name} cannot be read ({type(error).__name__})") from None
+        raise DirectoryError(f"{shown(path)}: cannot be read ({type(error).__name__})") from None
     try:
-        return undump(json.loads(raw))
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise DirectoryError(f"{path.name} is corrupt ({_why(error)}): import it again") from None
-
-
-def _why(error: Exception) -> str:
-    if isinstance(error, json.JSONDecodeError):
-        return "not valid JSON"
-    if isinstance(error, KeyError):
-        return f"missing {error}"
-    return str(error) or type(error).__name__
+        data = json.loads(raw)
+    except ValueError:
+        raise DirectoryError(f"{shown(path)}: not valid JSON; {CORRUPT}") from None
+    try:
+        return undump(data)
+    except ValidationError as error:
+        raise DirectoryError(f"{describe(error, data, path)}; {CORRUPT}") from None
 
 
 # --- format -----------------------------------------------------------------------------
@@ -145,102 +145,72 @@ def _dump_permanence(p: Permanence) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k in required or v not in (None, "", [])}
 
 
-def _str(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} is not text")
-    return value
+def _positional(*names: str) -> BeforeValidator:
+    """`[a, b]` in the file, read as `{names[0]: a, names[1]: b}`."""
+
+    def to_mapping(value: object) -> object:
+        if isinstance(value, list) and len(value) == len(names):
+            return dict(zip(names, value, strict=True))
+        raise ValueError(f"expected a list [{', '.join(names)}]")
+
+    return BeforeValidator(to_mapping)
 
 
-def _number(value: object, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} is not a number")
-    return float(value)
+Phones = tuple[Annotated[Phone, _positional("number", "description")], ...]
+Hours = tuple[Annotated[OpeningRange, _positional("weekday", "opens", "closes", "note")], ...]
 
 
-def _strs(value: object, name: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise TypeError(f"{name} is not a list")
-    return tuple(_str(item, name) for item in value)
+class _Permanence(FileModel):
+    """A permanence as saved: the fields of `Permanence`, empty ones left out."""
+
+    id: str
+    kind: str
+    name: str
+    insee: str
+    address_lines: tuple[str, ...] = ()
+    postal_code: str = ""
+    commune: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    phones: Phones = ()
+    email: str = ""
+    website: str = ""
+    hours: Hours = ()
+    hours_notes: tuple[str, ...] = ()
+    appointment: str = ""
+    served: frozenset[str] = frozenset()
+    source_date: str = ""
+    url: str = ""
+    accessible_phones: Phones = ()
+    accessibility: str = ""
+    accessibility_note: str = ""
+
+    @field_validator("hours")
+    @classmethod
+    def _weekdays(cls, hours: tuple[OpeningRange, ...]) -> tuple[OpeningRange, ...]:
+        for index, opening in enumerate(hours):
+            if not 0 <= opening.weekday <= 6:
+                raise ItemError(f"{opening.weekday} is not 0 (Monday) to 6", index, "weekday")
+        return hours
 
 
-def _counts(value: object, name: str) -> dict[str, int]:
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) for k, v in value.items()
-    ):
-        raise TypeError(f"{name} is not a table of counts")
-    return dict(value)
+class _File(FileModel):
+    """The saved directory."""
+
+    format: Literal["egalite-bot directory"]
+    version: Literal[1]  # VERSION
+    info: DirectoryInfo
+    permanences: tuple[_Permanence, ...]
+    points: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        unique(((p.id, ("permanences", i, "id")) for i, p in enumerate(self.permanences)), "id")
+        return self
 
 
-def undump(data: Any) -> Directory:
-    """A directory from its saved form; raises ValueError/TypeError/KeyError if malformed."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError("not a directory file of this bot")
-    if data.get("version") != VERSION:
-        raise ValueError(f"format version {data.get('version')!r} is not supported")
-    raw_info = data["info"]
-    info = DirectoryInfo(
-        attribution=_str(raw_info["attribution"], "attribution"),
-        file_name=_str(raw_info["file_name"], "file_name"),
-        file_date=_str(raw_info["file_date"], "file_date"),
-        download_url=_str(raw_info["download_url"], "download_url"),
-        sample=raw_info.get("sample") is True,
-        loaded=_counts(raw_info.get("loaded", {}), "loaded"),
-        skipped=_counts(raw_info.get("skipped", {}), "skipped"),
-        records=int(_number(raw_info.get("records", 0), "records") or 0),
-        rules=_counts(raw_info.get("rules", {}), "rules"),
-    )
-    permanences = tuple(_undump_permanence(item) for item in data["permanences"])
-    points: dict[str, tuple[float, float]] = {}
-    for code, point in data.get("points", {}).items():
-        lat, lon = (_number(v, "point") for v in point)
-        if lat is None or lon is None:
-            raise TypeError("point is not a pair of numbers")
-        points[_str(code, "point code")] = (lat, lon)
-    return Directory(permanences, info, points)
-
-
-def _undump_permanence(item: dict[str, Any]) -> Permanence:
-    hours = []
-    for weekday, opens, closes, note in item.get("hours", []):
-        if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-            raise ValueError("bad weekday")
-        hours.append(
-            OpeningRange(
-                weekday,
-                time.fromisoformat(_str(opens, "hours")),
-                time.fromisoformat(_str(closes, "hours")),
-                _str(note, "hours note"),
-            )
-        )
-    return Permanence(
-        id=_str(item["id"], "id"),
-        kind=_str(item["kind"], "kind"),
-        name=_str(item["name"], "name"),
-        address_lines=_strs(item.get("address_lines", []), "address_lines"),
-        postal_code=_str(item.get("postal_code", ""), "postal_code"),
-        commune=_str(item.get("commune", ""), "commune"),
-        insee=_str(item["insee"], "insee"),
-        latitude=_number(item.get("latitude"), "latitude"),
-        longitude=_number(item.get("longitude"), "longitude"),
-        phones=_phones(item.get("phones", [])),
-        email=_str(item.get("email", ""), "email"),
-        website=_str(item.get("website", ""), "website"),
-        hours=tuple(hours),
-        hours_notes=_strs(item.get("hours_notes", []), "hours_notes"),
-        appointment=_str(item.get("appointment", ""), "appointment"),
-        served=frozenset(_strs(item.get("served", []), "served")),
-        source_date=_str(item.get("source_date", ""), "source_date"),
-        url=_str(item.get("url", ""), "url"),
-        accessible_phones=_phones(item.get("accessible_phones", [])),
-        accessibility=_str(item.get("accessibility", ""), "accessibility"),
-        accessibility_note=_str(item.get("accessibility_note", ""), "accessibility_note"),
-    )
-
-
-def _phones(value: Any) -> tuple[Phone, ...]:
-    return tuple(
-        Phone(_str(number, "phone"), _str(description, "phone description"))
-        for number, description in value
-    )
+def undump(data: object) -> Directory:
+    """A directory from its saved form; ValidationError if malformed."""
+    saved = _File.model_validate(data)
+    permanences = tuple(Permanence(**dict(p)) for p in saved.permanences)
+    return Directory(permanences, saved.info, dict(saved.points))

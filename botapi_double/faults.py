@@ -21,10 +21,10 @@ from typing import NoReturn
 
 from aiohttp import web
 
-from bot.botapi_double.core import DoubleCore, JsonDict
-from bot.botapi_double.media import member_update
-from bot.botapi_double.params import Params
-from bot.botapi_double.state import PendingUpdate
+from botapi_double.core import DoubleCore, JsonDict
+from botapi_double.media import member_update
+from botapi_double.params import Params
+from botapi_double.state import PendingUpdate
 
 __all__ = ["Fault", "FaultKind", "Faults"]
 

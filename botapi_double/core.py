@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.botapi_double.html_text import EntityParseError, parse_html, strip_text
-from bot.botapi_double.params import ApiError, Params, UploadedFile, bad_request
-from bot.botapi_double.state import (
+from botapi_double.html_text import EntityParseError, parse_html, strip_text
+from botapi_double.params import ApiError, Params, UploadedFile, bad_request
+from botapi_double.state import (
     ApiCall,
     CallbackRecord,
     ChatState,
@@ -56,10 +56,11 @@ class DoubleCore:
         self.calls: list[ApiCall] = []
         self.internal_errors: list[str] = []
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
-        self.descriptions: dict[tuple[str, str], str] = {}
-        self.menu_buttons: dict[int | None, JsonDict] = {}
         self.webhook_url = ""
         self.webhook_secret = ""
+        # The last failed delivery to the webhook, as getWebhookInfo reports it.
+        self.webhook_error = ""
+        self.webhook_error_date: int | None = None
         # Real Telegram posts only to https; tests and the demo let it post to 127.0.0.1.
         self.plain_webhooks = False
         self.allowed_updates: list[str] = []
@@ -255,6 +256,7 @@ class DoubleCore:
         secret = params.string("secret_token") or ""
         if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise bad_request("bad webhook: secret token contains unallowed characters")
+        self._forget_delivery_error()  # a new registration: no delivery has failed yet
         self.webhook_url = url
         self.webhook_secret = secret
         allowed = params.structure("allowed_updates")
@@ -268,6 +270,7 @@ class DoubleCore:
     def delete_webhook(self, params: Params) -> bool:
         self.webhook_url = ""
         self.webhook_secret = ""
+        self._forget_delivery_error()
         if params.boolean("drop_pending_updates"):
             self._drop([])
         return True
@@ -276,6 +279,15 @@ class DoubleCore:
         """The oldest update to POST to the webhook (updates of other kinds are dropped)."""
         self._drop([update for update in self.updates if self._update_allowed(update)])
         return self.updates[0] if self.updates else None
+
+    def delivery_failed(self, description: str) -> None:
+        """The webhook could not take an update: getWebhookInfo says so until the next
+        setWebhook (an update taken since does not clear it, as in Telegram)."""
+        self.webhook_error = description
+        self.webhook_error_date = int(time.time())
+
+    def _forget_delivery_error(self) -> None:
+        self.webhook_error, self.webhook_error_date = "", None
 
     def delivered(self, update: PendingUpdate) -> None:
         """The webhook answered 2xx: Telegram forgets the update."""
@@ -295,19 +307,12 @@ class DoubleCore:
             "has_custom_certificate": False,
             "pending_update_count": len(self.updates),
         }
-        error = getattr(self, "webhook_error", "")
-        if self.webhook_url and error:
-            info["last_error_date"] = int(time.time())
-            info["last_error_message"] = error
+        if self.webhook_url and self.webhook_error_date is not None:
+            info["last_error_date"] = self.webhook_error_date
+            info["last_error_message"] = self.webhook_error
         if self.allowed_updates:
             info["allowed_updates"] = list(self.allowed_updates)
         return info
-
-    def file_by_path(self, path: str) -> StoredFile | None:
-        for stored in self.files.values():
-            if path == f"files/{stored.file_unique_id}":
-                return stored
-        return None
 
     def callback_record(self, query_id: str) -> CallbackRecord | None:
         return self.callbacks.get(query_id)

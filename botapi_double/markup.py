@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.botapi_double.params import bad_request
+from botapi_double.params import bad_request
 
 __all__ = ["Markup", "inline_buttons", "parse_reply_markup", "reply_keyboard_rows"]
 

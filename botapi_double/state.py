@@ -114,8 +114,7 @@ class ChatState:
     person_started: bool = False
     blocked_by_person: bool = False
     reply_keyboard: JsonDict | None = None
-    activity_count: int = 0
-    reaction_count: int = 0
+    call_count: int = 0  # calls the bot made about this chat
     last_activity: float = 0.0
     bot_changes: list[tuple[int, int]] = field(default_factory=list)
     change_seq: int = 0
@@ -143,11 +142,9 @@ class ChatState:
         self.messages[message.message_id] = message
         return message
 
-    def note_activity(self, *, reaction: bool) -> None:
-        """Remember that the bot did something about this chat (for the person's settling)."""
-        self.activity_count += 1
-        if reaction:
-            self.reaction_count += 1
+    def note_activity(self) -> None:
+        """Remember that the bot made a call about this chat (for the person's settling)."""
+        self.call_count += 1
         self.last_activity = time.monotonic()
         self.activity.set()
         self.activity = asyncio.Event()

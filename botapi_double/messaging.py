@@ -1,7 +1,7 @@
 """Bot API methods that create, edit or delete messages, and answerCallbackQuery.
 
-Each function validates like Telegram (same order of checks, same descriptions), then changes
-the chat state the person sees.
+Only those the bot calls. Each function validates like Telegram (same order of checks, same
+descriptions), then changes the chat state the person sees.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.botapi_double.core import DoubleCore, JsonDict
-from bot.botapi_double.markup import Markup, parse_reply_markup
-from bot.botapi_double.params import Params, UploadedFile, bad_request
-from bot.botapi_double.state import ChatState, StoredFile, StoredMessage
+from botapi_double.core import DoubleCore, JsonDict
+from botapi_double.markup import Markup, parse_reply_markup
+from botapi_double.params import Params, UploadedFile, bad_request
+from botapi_double.state import ChatState, StoredFile, StoredMessage
 
 __all__ = ["MESSAGE_METHODS"]
 
@@ -105,15 +105,6 @@ def _coordinates(params: Params) -> JsonDict:
     if longitude is None or not -180 <= longitude <= 180:
         raise bad_request("wrong longitude specified")
     return {"latitude": latitude, "longitude": longitude}
-
-
-def send_location(core: DoubleCore, params: Params) -> JsonDict:
-    chat = core.chat_for_bot(params)
-    location = _coordinates(params)
-    markup = _markup(params)
-    message = _new_bot_message(core, chat, "location", markup)
-    message.media = {"location": location}
-    return message.to_api(chat.to_api())
 
 
 def send_venue(core: DoubleCore, params: Params) -> JsonDict:
@@ -237,18 +228,6 @@ def edit_message_text(core: DoubleCore, params: Params) -> JsonDict:
     return _apply_edit(chat, message)
 
 
-def edit_message_caption(core: DoubleCore, params: Params) -> JsonDict:
-    chat, message = _bot_message_to_edit(core, params)
-    if message.kind not in ("photo", "document"):
-        raise bad_request("there is no caption in the message to edit")
-    caption, entities = _caption(core, params)
-    inline = _inline_only(_markup(params))
-    if (caption, entities, inline) == (message.text, message.entities, message.inline_markup):
-        raise bad_request(_NOT_MODIFIED)
-    message.text, message.entities, message.inline_markup = caption, entities, inline
-    return _apply_edit(chat, message)
-
-
 def edit_message_reply_markup(core: DoubleCore, params: Params) -> JsonDict:
     chat, message = _bot_message_to_edit(core, params)
     inline = _inline_only(_markup(params))
@@ -268,19 +247,6 @@ def _delete(chat: ChatState, message_id: int) -> bool:
     if time.time() - message.date >= _DELETE_WINDOW:
         return False
     message.deleted = True
-    return True
-
-
-def delete_message(core: DoubleCore, params: Params) -> bool:
-    chat = core.chat_for_bot(params)
-    message_id = params.integer("message_id")
-    if message_id is None:
-        raise bad_request("message identifier is not specified")
-    message = chat.messages.get(message_id)
-    if message is None or message.deleted:
-        raise bad_request("message to delete not found")
-    if not _delete(chat, message_id):
-        raise bad_request("message can't be deleted for everyone")
     return True
 
 
@@ -313,14 +279,11 @@ def answer_callback_query(core: DoubleCore, params: Params) -> bool:
 
 MESSAGE_METHODS: dict[str, Callable[[DoubleCore, Params], Any]] = {
     "sendMessage": send_message,
-    "sendLocation": send_location,
     "sendVenue": send_venue,
     "sendDocument": send_document,
     "sendPhoto": send_photo,
     "editMessageText": edit_message_text,
-    "editMessageCaption": edit_message_caption,
     "editMessageReplyMarkup": edit_message_reply_markup,
-    "deleteMessage": delete_message,
     "deleteMessages": delete_messages,
     "answerCallbackQuery": answer_callback_query,
 }

@@ -16,9 +16,9 @@ import contextlib
 import time
 from typing import TypedDict
 
-from bot.botapi_double.core import DoubleCore
-from bot.botapi_double.shown import ShownMessage, shown
-from bot.botapi_double.state import ChatState, PendingUpdate
+from botapi_double.core import DoubleCore
+from botapi_double.shown import ShownMessage, shown
+from botapi_double.state import ChatState, PendingUpdate
 
 
 class Wait(TypedDict, total=False):
@@ -72,7 +72,7 @@ async def settle(
     """Wait for the bot's reaction to ``pending``; AssertionError if it never comes."""
     start = time.monotonic()
     deadline = start + limit
-    base_reactions = chat.reaction_count
+    base_calls = chat.call_count
     base_seq = chat.change_seq
     first_call = len(core.calls)
     try:
@@ -94,7 +94,7 @@ async def settle(
                 f"{what}: the bot fetched the update but did not finish it within {limit:.1f}s; "
                 + _stall_report(core, chat, first_call)
             ) from None
-        if expect_reply and chat.reaction_count == base_reactions:
+        if expect_reply and chat.call_count == base_calls:
             raise AssertionError(
                 f"{what}: the bot finished the update without a call about this chat; "
                 + _stall_report(core, chat, first_call)
@@ -105,7 +105,7 @@ async def settle(
         return _changes_since(chat, base_seq)
     while True:
         now = time.monotonic()
-        reacted = chat.reaction_count > base_reactions
+        reacted = chat.call_count > base_calls
         if reacted and now - chat.last_activity >= quiet:
             return _changes_since(chat, base_seq)
         if now >= deadline:

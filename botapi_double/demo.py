@@ -3,6 +3,8 @@
 Nothing leaves the machine: the double listens on 127.0.0.1 and the counters go to a
 temporary file that is deleted at the end. Type a number to press a button, or text to
 send it; `/position LAT LON`, `/autocollant` and `/photo` send those; `/quitter` ends.
+It lives with the double, outside the product wheel: `python -m bot demo` (and `run`
+without a token) imports it lazily, so a clone of the repository is needed.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import bot
 from bot.app import build_application, start_polling, stop_polling
-from bot.botapi_double import BotApiDouble, Person, ShownMessage
 from bot.directory.store import install_sample
 from bot.settings import Settings
+from botapi_double import BotApiDouble, Person, ShownMessage
 
-SAMPLE_PARTNERS = Path(__file__).resolve().parent / "data" / "sample_partners.yaml"
+SAMPLE_PARTNERS = Path(bot.__file__).resolve().parent / "data" / "sample_partners.yaml"
 
 Ask = Callable[[str], Awaitable[str | None]]
 Say = Callable[[str], None]

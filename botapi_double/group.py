@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from bot.botapi_double.core import DoubleCore
-from bot.botapi_double.media import member_update
-from bot.botapi_double.person import Person
-from bot.botapi_double.settle import Wait
-from bot.botapi_double.shown import ShownMessage, shown
-from bot.botapi_double.state import ChatState
+from botapi_double.core import DoubleCore
+from botapi_double.media import member_update
+from botapi_double.person import Person
+from botapi_double.settle import Wait
+from botapi_double.shown import ShownMessage, shown
+from botapi_double.state import ChatState
 
 __all__ = ["GroupChat"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.botapi_double.markup import inline_buttons, reply_keyboard_rows
-from bot.botapi_double.state import StoredMessage
+from botapi_double.markup import inline_buttons, reply_keyboard_rows
+from botapi_double.state import StoredMessage
 
 __all__ = ["ShownDocument", "ShownMessage", "shown"]
 

@@ -11,8 +11,8 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
-from bot.botapi_double.core import DoubleCore, JsonDict
-from bot.botapi_double.state import ChatState, StoredMessage, UserInfo
+from botapi_double.core import DoubleCore, JsonDict
+from botapi_double.state import ChatState, StoredMessage, UserInfo
 
 __all__ = [
     "TINY_PNG",

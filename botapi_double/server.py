@@ -1,7 +1,9 @@
 """The Bot API double's HTTP server on 127.0.0.1, and the factories for persons and groups.
 
 The real, unchanged python-telegram-bot Application talks to it through
-``ApplicationBuilder().base_url(double.base_url).base_file_url(double.base_file_url)``.
+``ApplicationBuilder().base_url(double.base_url)`` (the bot downloads no file, so there is
+no file URL). It serves only the methods the bot calls (``setup_methods.py``,
+``messaging.py``, and polling and the webhook in ``core.py``); any other gets Telegram's 404.
 URLs carry the bot token, so there is no access log; bodies and texts are never logged.
 """
 
@@ -18,16 +20,16 @@ from collections.abc import Callable, MutableMapping
 from types import TracebackType
 from typing import Any, Self
 
-from aiohttp import ClientError, ClientSession, web
+from aiohttp import ClientConnectorError, ClientError, ClientSession, web
 
-from bot.botapi_double.core import DoubleCore
-from bot.botapi_double.faults import Faults
-from bot.botapi_double.group import GroupChat
-from bot.botapi_double.messaging import MESSAGE_METHODS
-from bot.botapi_double.params import ApiError, Params, read_params
-from bot.botapi_double.person import Person
-from bot.botapi_double.setup_methods import SETUP_METHODS
-from bot.botapi_double.state import ApiCall, ChatState, UserInfo
+from botapi_double.core import DoubleCore
+from botapi_double.faults import Faults
+from botapi_double.group import GroupChat
+from botapi_double.messaging import MESSAGE_METHODS
+from botapi_double.params import ApiError, Params, read_params
+from botapi_double.person import Person
+from botapi_double.setup_methods import SETUP_METHODS
+from botapi_double.state import ApiCall, ChatState, PendingUpdate, UserInfo
 
 __all__ = ["DEFAULT_TOKEN", "BotApiDouble"]
 
@@ -83,7 +85,6 @@ class BotApiDouble(DoubleCore):
         self._port: int | None = None
         self.faults = Faults(self)
         self._delivery: asyncio.Task[None] | None = None
-        self.webhook_error = ""  # the last delivery failure, as getWebhookInfo reports it
         plain: dict[str, Callable[[Params], Any]] = {
             "getUpdates": self.get_updates,
             "deleteWebhook": self.delete_webhook,
@@ -103,7 +104,6 @@ class BotApiDouble(DoubleCore):
             raise RuntimeError("BotApiDouble is already started")
         app = web.Application(client_max_size=_MAX_BODY)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         runner = web.AppRunner(
             app,
@@ -146,19 +146,30 @@ class BotApiDouble(DoubleCore):
                 if update is None:
                     await self.updates_changed(1.0)
                     continue
-                headers = {SECRET_HEADER: self.webhook_secret} if self.webhook_secret else {}
-                try:
-                    async with session.post(
-                        self.webhook_url, json=update.to_api(), headers=headers
-                    ) as answer:
-                        status = answer.status
-                except (ClientError, TimeoutError) as error:
-                    status, self.webhook_error = 0, type(error).__name__
-                if 200 <= status < 300:
+                failure = await self._post_update(session, update)
+                if failure is None:
                     self.delivered(update)
                 else:
-                    self.webhook_error = self.webhook_error if status == 0 else f"HTTP {status}"
+                    self.delivery_failed(failure)
                     await asyncio.sleep(0.05)
+
+    async def _post_update(self, session: ClientSession, update: PendingUpdate) -> str | None:
+        """POST one update to the webhook: None if it answered 2xx, else what went wrong,
+        in Telegram's words for getWebhookInfo's last_error_message."""
+        headers = {SECRET_HEADER: self.webhook_secret} if self.webhook_secret else {}
+        try:
+            async with session.post(
+                self.webhook_url, json=update.to_api(), headers=headers
+            ) as answer:
+                if 200 <= answer.status < 300:
+                    return None
+                return f"Wrong response from the webhook: {answer.status} {answer.reason}"
+        except ClientConnectorError:
+            return "Connection refused"
+        except TimeoutError:
+            return "Read timeout expired"
+        except ClientError as error:
+            return f"Connection failed ({type(error).__name__})"
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -181,10 +192,6 @@ class BotApiDouble(DoubleCore):
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
 
     # --- persons and groups ------------------------------------------------------------------
 
@@ -219,16 +226,6 @@ class BotApiDouble(DoubleCore):
 
     async def _not_found(self, request: web.Request) -> web.Response:
         return _error(404, "Not Found")
-
-    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.token:
-            return _error(401, "Unauthorized")
-        stored = self.file_by_path(request.match_info["path"])
-        if stored is None:
-            return _error(404, "Not Found")
-        return web.Response(
-            body=stored.content, content_type=stored.mime_type or "application/octet-stream"
-        )
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -278,5 +275,5 @@ class BotApiDouble(DoubleCore):
             response = _error(500, "Internal Server Error")
         self.calls.append(call)
         if chat is not None:
-            chat.note_activity(reaction=name != "sendChatAction")
+            chat.note_activity()
         return response

@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Unpack
 
-from bot.botapi_double.core import DoubleCore, JsonDict
-from bot.botapi_double.markup import inline_buttons, reply_keyboard_rows
-from bot.botapi_double.media import (
+from botapi_double.core import DoubleCore, JsonDict
+from botapi_double.markup import inline_buttons, reply_keyboard_rows
+from botapi_double.media import (
     TINY_PNG,
     Media,
     attach_media,
@@ -23,9 +23,9 @@ from bot.botapi_double.media import (
     sticker,
     voice,
 )
-from bot.botapi_double.settle import Wait, settle
-from bot.botapi_double.shown import ShownMessage, shown
-from bot.botapi_double.state import (
+from botapi_double.settle import Wait, settle
+from botapi_double.shown import ShownMessage, shown
+from botapi_double.state import (
     CallbackRecord,
     ChatState,
     PendingUpdate,
@@ -34,7 +34,7 @@ from bot.botapi_double.state import (
 )
 
 if TYPE_CHECKING:
-    from bot.botapi_double.group import GroupChat
+    from botapi_double.group import GroupChat
 
 __all__ = ["Person"]
 
