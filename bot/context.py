@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -20,25 +20,36 @@ from bot.settings import Settings
 T = TypeVar("T")
 
 
-def _ready(value: T | None, what: str) -> T:
-    if value is None:
-        raise RuntimeError(f"{what} is used before the application has set it up")
-    return value
+class SetUp(Generic[T]):
+    """A service of BotData, set once by `configure` or `open`; reading it before is a
+    mistake in the start-up code, said in words rather than as an AttributeError."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, data: object, owner: type | None = None) -> T:
+        if self.name not in vars(data):
+            raise RuntimeError(f"bot_data.{self.name} is read before the start has set it")
+        return cast(T, vars(data)[self.name])
+
+    def __set__(self, data: object, value: T) -> None:
+        vars(data)[self.name] = value
 
 
 class BotData:
     """Services shared by all handlers. python-telegram-bot creates it empty (it is the
     `bot_data` of CONTEXT_TYPES); `build_application` fills it in one `configure` call and
-    the start opens the counters with `open`, so that every attribute always exists."""
+    the start opens the counters with `open`."""
+
+    settings: SetUp[Settings] = SetUp()
+    content: SetUp[Content] = SetUp()
+    catalogs: SetUp[Catalogs] = SetUp()
+    partners: SetUp[Partners] = SetUp()
+    sources: SetUp[Sources] = SetUp()
+    counters: SetUp[CounterStore] = SetUp()
+    communes: SetUp[Communes] = SetUp()
 
     def __init__(self) -> None:
-        self._settings: Settings | None = None
-        self._content: Content | None = None
-        self._catalogs: Catalogs | None = None
-        self._partners: Partners | None = None
-        self._sources: Sources | None = None
-        self._counters: CounterStore | None = None
-        self._communes: Communes | None = None
         # Group chats already told that the bot works in private only (memory only).
         self.groups_answered: set[int] = set()
         # The directory in service; None until one is imported (remote channels only).
@@ -59,46 +70,18 @@ class BotData:
         directory_stamp: int | None,
     ) -> None:
         """Everything read from files, when the application is built."""
-        self._settings, self._content, self._catalogs = settings, content, catalogs
-        self._partners, self._sources = partners, sources
+        self.settings, self.content, self.catalogs = settings, content, catalogs
+        self.partners, self.sources = partners, sources
         self.directory, self.directory_stamp = directory, directory_stamp
 
     def open(self, counters: CounterStore, communes: Communes, territory: frozenset[str]) -> None:
         """What the start opens: the counters' database and the communes table."""
-        self._counters, self._communes, self.territory = counters, communes, territory
-
-    @property
-    def settings(self) -> Settings:
-        return _ready(self._settings, "the settings")
-
-    @property
-    def content(self) -> Content:
-        return _ready(self._content, "the content")
-
-    @property
-    def catalogs(self) -> Catalogs:
-        return _ready(self._catalogs, "the catalogs")
-
-    @property
-    def partners(self) -> Partners:
-        return _ready(self._partners, "the partners")
-
-    @property
-    def sources(self) -> Sources:
-        return _ready(self._sources, "the sources")
-
-    @property
-    def counters(self) -> CounterStore:
-        return _ready(self._counters, "the counters")
-
-    @property
-    def communes(self) -> Communes:
-        return _ready(self._communes, "the communes table")
+        self.counters, self.communes, self.territory = counters, communes, territory
 
     @property
     def counters_open(self) -> bool:
         """Whether the start opened the counters (a failed start may not have)."""
-        return self._counters is not None
+        return "counters" in vars(self)
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict[Any, Any], BotData]):

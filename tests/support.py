@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +121,21 @@ def bot_environment(**settings: str) -> dict[str, str]:
     }
     environment.update(PYTHONPATH=str(ROOT), LOG_LEVEL="INFO", **settings)
     return environment
+
+
+def run_bot_command(
+    cwd: Path, environment: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` (default: run) to its end, output captured as text."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bot", *(args or ("run",))],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 async def start_bot_process(

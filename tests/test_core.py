@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +20,7 @@ from bot.rights import rights_pages
 from bot.session import Journey
 from bot.settings import SettingsError, load_settings
 from bot.stats.figures import Breakdown
+from tests.support import run_bot_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -231,15 +230,7 @@ def test_malformed_env_exits_2_with_one_line_and_no_traceback(tmp_path: Path) ->
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     environment["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_bot_command(tmp_path, environment)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0
     assert done.stderr.startswith("Configuration error: ")

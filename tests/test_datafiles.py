@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from bot.directory.model import Permanence
 from bot.directory.partners import PartnersError, load_partners
 from bot.directory.store import DirectoryError, install_sample
 from bot.outreach import SourcesError, load_sources
-from tests.support import ROOT, bot_environment
+from tests.support import ROOT, bot_environment, run_bot_command
 
 JOURNEY = """\
 [[speaker]]
@@ -491,15 +489,7 @@ def test_a_broken_file_stops_the_bot_with_one_line_and_exit_code_2(
         DATABASE_PATH=str(tmp_path / "counters.sqlite3"),
         **{setting: name},
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_bot_command(tmp_path, environment)
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [f"Configuration error: {line}"]
     assert str(ROOT) not in done.stderr

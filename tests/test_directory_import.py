@@ -12,8 +12,6 @@ import json
 import os
 import re
 import socket
-import subprocess
-import sys
 import tarfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +39,7 @@ from bot.directory.model import DEFENSEUR, Directory, OpeningRange, Permanence, 
 from bot.directory.store import DirectoryError
 from bot.directory.sync import SyncError, sync_directory
 from bot.settings import Settings, load_settings
+from tests.support import run_bot_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dila"
@@ -540,30 +539,14 @@ def test_python_m_bot_directory_import(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DIRECTORY_")}
     environment.update(DIRECTORY_PATH=str(target), PYTHONPATH=str(ROOT))
     environment.pop("TELEGRAM_BOT_TOKEN", None)
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bot", "directory", "import", str(SAMPLE_FILE)],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_bot_command(tmp_path, environment, "directory", "import", str(SAMPLE_FILE))
     assert done.returncode == 0, done.stderr
     assert "Kept defenseur_droits: 6" in done.stdout
     assert "as SAMPLE data" in done.stdout
     loaded = store.load(target)
     assert loaded is not None
     assert loaded.info.sample
-    missing = subprocess.run(
-        [sys.executable, "-m", "bot", "directory", "import", "nowhere.json"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    missing = run_bot_command(tmp_path, environment, "directory", "import", "nowhere.json")
     assert missing.returncode == 2
 
 
