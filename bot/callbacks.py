@@ -16,6 +16,7 @@ is answered by the catch-all handlers. `pack` refuses data over Telegram's 64 by
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 from collections.abc import Callable
@@ -64,25 +65,37 @@ class Callback:
         """Decode data from Telegram; None for anything not made by `pack`."""
         if not isinstance(data, str) or len(data.encode()) > MAX_BYTES:
             return None
-        prefix, _sep, rest = data.partition("|")
-        tag, _sep, values = rest.partition("|")
-        kind = KINDS.get(tag)
-        if prefix != PREFIX or kind is None:
-            return None
-        fields = _fields(kind)
-        parts = values.split("|") if fields or values else []
-        if len(parts) != len(fields):
-            return None
-        try:
-            pairs = zip(fields, parts, strict=True)
-            return kind(**{f.name: _read(text, hint) for (f, hint), text in pairs})
-        except ValueError:
-            return None
+        return _parse(data)
+
+
+@functools.lru_cache(maxsize=512)  # each press is matched against many handlers' patterns
+def _parse(data: str) -> Callback | None:
+    prefix, _sep, rest = data.partition("|")
+    tag, _sep, values = rest.partition("|")
+    kind = KINDS.get(tag)
+    if prefix != PREFIX or kind is None:
+        return None
+    fields = _fields(kind)
+    parts = values.split("|") if fields or values else []
+    if len(parts) != len(fields):
+        return None
+    try:
+        pairs = zip(fields, parts, strict=True)
+        return kind(**{f.name: _read(text, hint) for (f, hint), text in pairs})
+    except ValueError:
+        return None
+
+
+_FIELDS: dict[str, list[tuple[dataclasses.Field[Any], Any]]] = {}
 
 
 def _fields(kind: type[Callback]) -> list[tuple[dataclasses.Field[Any], Any]]:
-    hints = typing.get_type_hints(kind, include_extras=True)
-    return [(f, hints[f.name]) for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
+    """A kind's fields and their types (resolved once: it is read at every press)."""
+    if kind.tag not in _FIELDS:
+        hints = typing.get_type_hints(kind, include_extras=True)
+        fields = dataclasses.fields(kind)  # type: ignore[arg-type]
+        _FIELDS[kind.tag] = [(f, hints[f.name]) for f in fields]
+    return _FIELDS[kind.tag]
 
 
 def _pattern(hint: Any) -> re.Pattern[str]:
