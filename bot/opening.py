@@ -25,9 +25,11 @@ def by_day(ranges: tuple[OpeningRange, ...]) -> dict[int, list[OpeningRange]]:
     return dict(sorted(days.items()))
 
 
-def day_name(t: Translator, weekday: int) -> str:
-    """ "Mardi", "الثلاثاء"… capitalised."""
-    return str(get_day_names("wide", locale=t.locale)[weekday]).capitalize()
+def day_name(t: Translator, weekday: int, *, in_sentence: bool = False) -> str:
+    """ "Mardi", "الثلاثاء"… capitalised; `in_sentence`: as the language writes it there
+    ("mardi" in French, "Tuesday" in English)."""
+    name = str(get_day_names("wide", locale=t.locale)[weekday])
+    return name if in_sentence else name.capitalize()
 
 
 def _times(t: Translator, slot: OpeningRange) -> str:

@@ -6,7 +6,8 @@ an Arabic word shows as "1-225", "45 000 €" as "000 45 €". Translations cann
 to avoid that, nor can data (addresses, names of places), so `rtl_pass` goes over a whole
 message just before it is sent, in a right-to-left language only:
 
-- every run of Latin letters and digits (with the spaces and punctuation inside it) is
+- every run of Latin letters and digits (with the spaces and punctuation inside it, and a
+  "/command" with its slash) is
   isolated as one left-to-right unit (FSI … PDI), outside HTML tags and entities, and
   never twice (fragments already isolated are left as they are);
 - French and Latin punctuation between Arabic words follows the language (" : " → ": ",
@@ -44,6 +45,7 @@ MIRRORED = str.maketrans(
     }
 )
 PUNCTUATION = {",": "\u060c", ";": "\u061b"}  # Arabic comma and semicolon
+ARABIC_PUNCTUATION = frozenset(PUNCTUATION.values())
 
 _PIECES = re.compile(r"(<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);)")
 _KEYCAP = "\ufe0f\u20e3"
@@ -78,6 +80,8 @@ def _in_body(units: list[tuple[str, str]], index: int) -> bool:
     char = units[index][1]
     if not char or char == "\n" or char in CONTROLS or len(char) != 1:
         return False
+    if char in ARABIC_PUNCTUATION:  # "CAF، France Travail": two items, in Arabic order
+        return False
     if char == ":":  # "9:00" and "https://" stay together; "Label : value" does not
         following = units[index + 1][1] if index + 1 < len(units) else ""
         return bool(following) and _bidi(following[0]) in {"L", "EN", "CS"}
@@ -94,6 +98,15 @@ def _ends_run(run: list[tuple[str, str]]) -> bool:
     if char == "/":  # "https://exemple.fr/" keeps its slash
         return "://" in text
     return bool(char) and _bidi(char) in _END_CLASSES and char not in {"\u00a0", "\u202f"}
+
+
+def _command(units: list[tuple[str, str]], index: int) -> bool:
+    """A "/command" starts here: its slash belongs to the word, or Telegram cannot link it."""
+    following = units[index + 1][1] if index + 1 < len(units) else ""
+    before = units[index - 1][1] if index else ""
+    return units[index][1] == "/" and following[:1].isascii() and following[:1].isalpha() and (
+        not before or before.isspace() or before in CONTROLS
+    )
 
 
 def _isolate_runs(units: list[tuple[str, str]]) -> list[str]:
@@ -115,7 +128,7 @@ def _isolate_runs(units: list[tuple[str, str]]) -> list[str]:
             out.extend(r for r, _ in units[index : index + 3])
             index += 3
             continue
-        if _bidi(char) in {"L", "EN"}:
+        if _bidi(char) in {"L", "EN"} or _command(units, index):
             end = index + 1
             while end < len(units) and _in_body(units, end):
                 end += 1

@@ -40,6 +40,7 @@ class Journey:
     chosen: int = 0  # the permanence the person keeps for the summary (index in places)
     results_shown: bool = False  # the referral screen is the answer, not the question
     quick: bool = False  # came straight from the welcome ("find help near me")
+    summary_sent: bool = False  # the end screen then speaks of keeping it
     counted: set[str] = field(default_factory=set)  # bot/metrics.py's "once" keys
 
     def answers(self) -> Answers:

@@ -10,6 +10,7 @@ from bot.callbacks import Choice, Done
 from bot.content import Option
 from bot.context import BotContext
 from bot.markup import bold, esc, italic
+from bot.rtl import colon
 from handlers.ui import (
     Row,
     Screen,
@@ -25,7 +26,8 @@ def _question(context: BotContext, question: str, hint: str, options: Sequence[O
     text = bold(question)
     if hint:
         text += f"\n\n{esc(hint)}"
-    explained = [f"• {italic(_(o.label))} : {esc(_(o.hint))}" for o in options if o.hint]
+    sep = colon(context.t.language)
+    explained = [f"• {italic(_(o.label))}{sep}{esc(_(o.hint))}" for o in options if o.hint]
     if explained:
         text += "\n\n" + "\n".join(explained)
     return text

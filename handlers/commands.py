@@ -60,7 +60,12 @@ def language_screen(context: BotContext) -> Screen:
         for code in context.bot_data.catalogs.languages
     ]
     rows.append(resume_row(context))
-    return Screen(bold(_(CHOOSE_LANGUAGE)), rows)
+    # The question in every language too: whoever cannot read this one finds theirs.
+    catalogs = context.bot_data.catalogs
+    others = (catalogs.translator(code).gettext(CHOOSE_LANGUAGE) for code in catalogs.languages)
+    lines = dict.fromkeys(line.removeprefix("🌐").strip() for line in others)
+    lines.pop(_(CHOOSE_LANGUAGE).removeprefix("🌐").strip(), None)
+    return Screen("\n".join([bold(_(CHOOSE_LANGUAGE)), *map(esc, lines)]), rows)
 
 
 async def show_help(update: Update, context: BotContext) -> Move:

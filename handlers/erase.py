@@ -53,10 +53,13 @@ async def erase(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await count(context, Erased())
     await delete_all(context, chat.id)
+    t = context.t  # the goodbye is in the person's language, forgotten with the rest
+    answered = context.session.answered_query
     forget_person(context.application, update)
-    _ = context._
-    text = "\n\n".join(esc(_(p)) for p in (ERASED, ON_PHONE, LIMIT))
-    screen = Screen(text, [[(_("🔄 Recommencer"), Start())]])
-    message = await send(context, chat.id, screen.text, screen.markup())
-    context.session.panel_id = message.message_id  # a fresh session: only this message
+    session = context.session  # a fresh one
+    session.answered_query = answered  # the press is answered: no second answer
+    text = "\n\n".join(esc(t.gettext(p)) for p in (ERASED, ON_PHONE, LIMIT))
+    screen = Screen(text, [[(t.gettext("🔄 Recommencer"), Start())]])
+    message = await send(context, chat.id, screen.text, screen.markup(), rtl=t.rtl)
+    session.panel_id = message.message_id  # only this message is left to erase
     return ConversationHandler.END

@@ -19,6 +19,7 @@ from bot.callbacks import Start
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.markup import esc
+from bot.states import Stage
 from bot.update_processor import PerChatUpdateProcessor
 from handlers.flow import Move
 from handlers.ui import Screen, ack, drop_panel_buttons, send
@@ -26,6 +27,9 @@ from handlers.ui import Screen, ack, drop_panel_buttons, send
 log = logging.getLogger(__name__)
 
 USE_BUTTONS = N_("Merci. Pour cette question, répondez avec les boutons sous le message 👇")
+# TRANSLATORS: typed text on a screen that asks nothing (welcome, rights pages, end).
+USE_BUTTONS_HERE = N_("Merci. Ici, choisissez avec les boutons sous le message 👇")
+NOT_QUESTIONS = frozenset({Stage.WELCOME, Stage.RIGHTS, Stage.SUMMARY, Stage.END})
 NO_STICKERS = N_("Merci ! Je ne lis pas les autocollants. Répondez avec les boutons 👇")
 NO_VOICE = N_(
     "Je ne peux pas écouter les messages vocaux ou vidéo. "
@@ -55,7 +59,7 @@ PRIVATE_ONLY = N_(
 )
 
 
-def wrong_input_text(message: Message) -> str:
+def wrong_input_text(message: Message, stage: Stage | None = None) -> str:
     """The kind answer for a message that is not what the current step expects."""
     kinds = (
         (message.sticker or message.dice, NO_STICKERS),
@@ -65,7 +69,8 @@ def wrong_input_text(message: Message) -> str:
         (message.contact, NO_CONTACT),
         (message.text and message.text.startswith("/"), UNKNOWN_COMMAND),
     )
-    return next((text for present, text in kinds if present), USE_BUTTONS)
+    plain = USE_BUTTONS_HERE if stage in NOT_QUESTIONS or stage is None else USE_BUTTONS
+    return next((text for present, text in kinds if present), plain)
 
 
 async def wrong_input(update: Update, context: BotContext) -> Move:
@@ -76,7 +81,8 @@ async def wrong_input(update: Update, context: BotContext) -> Move:
         await edited(update, context)
         return Move.STAY
     if message is not None and chat is not None:
-        await send(context, chat.id, esc(context._(wrong_input_text(message))))
+        text = wrong_input_text(message, context.session.stage)
+        await send(context, chat.id, esc(context._(text)))
     return Move.BELOW
 
 

@@ -66,7 +66,7 @@ def criteria_details_screen(context: BotContext) -> Screen:
     _ = context._
     lines = [bold(_(DETAILS_TITLE))]
     lines += [
-        f"• {bold(_(g.label))} : {esc(_(g.hint))}"
+        f"• {bold(_(g.label))}{colon(context.t.language)}{esc(_(g.hint))}"
         for g in context.bot_data.content.criterion_groups
         if g.hint
     ]

@@ -16,6 +16,11 @@ from bot.states import Stage
 from handlers.ui import Row, Screen, footer, send
 
 NOTED = N_("Merci. Ce texte servira seulement au résumé, puis il sera oublié.")
+# TRANSLATORS: after a typed text longer than the summary keeps (about 1,500 characters).
+NOTED_LONG = N_(
+    "Merci. Votre texte est long : le résumé en garde seulement le début. "
+    "Il servira seulement au résumé, puis il sera oublié."
+)
 MAX_NARRATIVE = 1500  # characters kept for the summary; the summary must fit one message
 
 
@@ -46,5 +51,6 @@ async def receive_text(update: Update, context: BotContext) -> Stage:
     context.session.journey.narrative = text.strip()[:MAX_NARRATIVE]
     chat = update.effective_chat
     if chat is not None:
-        await send(context, chat.id, esc(context._(NOTED)))
+        noted = NOTED_LONG if len(text.strip()) > MAX_NARRATIVE else NOTED
+        await send(context, chat.id, esc(context._(noted)))
     return Stage.RIGHTS

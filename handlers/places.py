@@ -163,7 +163,7 @@ def short_hours(
         if day == today:
             lines.append(f"🕘 <b>{esc(_(OPEN_TODAY) % {'hours': hours})}</b>{esc(after)}")
         else:
-            name = day_name(context.t, day).lower()
+            name = day_name(context.t, day, in_sentence=True)
             lines.append(f"🕘 {esc(_(NEXT_OPEN) % {'day': name, 'hours': hours})}{esc(after)}")
     elif place.hours_notes:
         remark = shorten(place.hours_notes[0], note_chars)
@@ -185,17 +185,17 @@ def attribution(context: BotContext, info: DirectoryInfo, *, short: bool = False
         when = format_date(day, "medium" if brief else "long", locale=context.t.locale)
     except ValueError:
         when = info.file_date
+    # Each part isolated whole in right-to-left text: the date reads as one (Arabic) unit,
+    # the author and the file's name as Latin ones, in the order the sentence gives.
+    parts = {
+        "author": ltr(context, info.attribution),
+        "date": ltr(context, when),
+        "file": ltr(context, info.file_name),
+    }
     if short:
-        text = _(N_("Source : %(author)s, %(date)s (Licence Ouverte 2.0)")) % {
-            "author": info.attribution,
-            "date": when,
-        }
+        text = _("Source : %(author)s, %(date)s (Licence Ouverte 2.0)") % parts
     else:
-        text = _(N_("Source : %(author)s, %(file)s du %(date)s (Licence Ouverte 2.0)")) % {
-            "author": info.attribution,
-            "file": info.file_name,
-            "date": when,
-        }
+        text = _("Source : %(author)s, %(file)s du %(date)s (Licence Ouverte 2.0)") % parts
     return f"<i>{link(info.download_url, text)}</i>"
 
 

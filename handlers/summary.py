@@ -35,6 +35,8 @@ AND_NOW = N_("Et maintenant ?")
 ERASE_HINT = N_(
     "Pour réduire les traces, effacez cette conversation quand vous avez gardé le résumé."
 )
+# TRANSLATORS: the end screen when the person leaves before any summary was made.
+ERASE_HINT_NO_SUMMARY = N_("Pour réduire les traces, vous pouvez effacer cette conversation.")
 # TRANSLATORS: the three answers to "Was this service useful to you?", as short buttons.
 USEFUL: dict[UsefulAnswer, str] = {"yes": N_("👍 Oui"), "partly": N_("Un peu"), "no": N_("👎 Non")}
 DOCUMENT_CAPTION = N_(
@@ -53,7 +55,7 @@ def end_screen(context: BotContext) -> Screen:
         rows.append([(_(label), Useful(key)) for key, label in USEFUL.items()])
     else:
         parts.append(esc(_("Merci pour votre réponse.")))
-    parts.append(esc(_(ERASE_HINT)))
+    parts.append(esc(_(ERASE_HINT if journey.summary_sent else ERASE_HINT_NO_SUMMARY)))
     rows += [
         [(_("🧹 Effacer cette conversation"), Erase())],
         [(_("🔄 Recommencer"), Start())],
@@ -90,6 +92,7 @@ async def send_summary(update: Update, context: BotContext) -> None:
             await send(context, chat.id, part, rtl=False)
         copies.append(Copy(copy, french))
     await send_document(context, chat.id, copies, today)
+    journey.summary_sent = True
 
 
 async def send_document(context: BotContext, chat_id: int, copies: list[Copy], today: date) -> None:

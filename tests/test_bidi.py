@@ -83,6 +83,10 @@ def test_punctuation_and_arrows_follow_the_language() -> None:
     assert rtl_pass("التالي ▶️") == "التالي ◀️"
     assert rtl_pass("رابط: https://a.fr/") == "رابط: \u2068https://a.fr/\u2069"
     assert rtl_pass("الثلاثاء ◀ اليوم") == "الثلاثاء ▶ اليوم"
+    # A command keeps its slash, so that Telegram still links it.
+    assert rtl_pass("• /urgence : أرقام") == "\u200f• \u2068/urgence\u2069: أرقام"
+    # Items an Arabic comma separates are read in Arabic order, each one whole.
+    assert rtl_pass("مثل CAF، France Travail") == "مثل \u2068CAF\u2069، \u2068France Travail\u2069"
     # Tags, links and entities are left whole.
     assert rtl_pass('<a href="https://a.fr/x">رابط</a> &amp;') == (
         '<a href="https://a.fr/x">رابط</a> &amp;'

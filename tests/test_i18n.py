@@ -160,6 +160,21 @@ async def test_language_switch_keeps_the_answers(
     assert "✅ " + en.gettext("Origine, couleur de peau") in labels(panel(person))
 
 
+async def test_the_goodbye_after_erasing_is_in_the_language_chosen(
+    bot: RunningBot, double: BotApiDouble, catalogs: Catalogs
+) -> None:
+    person = double.person(5150)  # Telegram says French; the person picks English
+    await person.send("/start")
+    await person.send("/langue")
+    await person.press("English")
+    en = catalogs.translator("en")
+    [goodbye] = [m for m in await person.send("/effacer") if m.from_bot]
+    erased = en.gettext("🧹 C'est effacé ici, et vos réponses sont oubliées.")
+    assert goodbye.text.startswith(erased)
+    assert labels(goodbye) == [en.gettext("🔄 Recommencer")]
+    assert not person.unanswered_callback_queries
+
+
 async def test_arabic_isolates_numbers_and_addresses(
     bot: RunningBot, double: BotApiDouble, catalogs: Catalogs
 ) -> None:
