@@ -157,7 +157,8 @@ def words_lines(narrative: str, t: Translator) -> list[str]:
     masked = mask_personal(narrative, t)
     return [
         bold(t.gettext(WORDS)),
-        f"« {esc(masked)} »",
+        # TRANSLATORS: the person's own words, between your language's quotation marks.
+        t.gettext("« %(text)s »") % {"text": esc(masked)},
         esc(t.gettext(MASKED_NOTE)),
     ]
 

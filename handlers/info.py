@@ -42,10 +42,13 @@ def what_is_screen(context: BotContext, page: int) -> Screen:
         f"{bold(title)}\n\n{bold(_(passage.title))}\n{esc(_(passage.text))}\n\n"
         + sources_line(context, passage.sources)
     )
-    rows: list[Row] = []
+    pages: Row = []
+    if page > 0:
+        pages.append((_("◀️ Précédent"), WhatIs(page - 1)))
     if page + 1 < len(passages):
         # TRANSLATORS: the button to the next page of "what is discrimination?".
-        rows.append([(_("Suite ➡️"), WhatIs(page + 1))])
+        pages.append((_("Suite ➡️"), WhatIs(page + 1)))
+    rows: list[Row] = [pages] if pages else []
     rows.append(resume_row(context))
     return Screen(text, rows)
 
