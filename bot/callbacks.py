@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
-from bot.stats.figures import Breakdown
+from bot.stats.figures import Breakdown, Period
 
 PREFIX = "j1"
 MAX_BYTES = 64
@@ -109,7 +109,10 @@ def _pattern(hint: Any) -> re.Pattern[str]:
 def _write(value: object, hint: Any) -> str:
     if hint is bool:
         return "1" if value else "0"
-    text = value.value if isinstance(value, Enum) else str(value)
+    if isinstance(value, Period):
+        text = value.button
+    else:
+        text = value.value if isinstance(value, Enum) else str(value)
     _read(text, hint)  # what cannot be read back is not written
     return text
 
@@ -119,6 +122,11 @@ def _read(text: str, hint: Any) -> object:
         if text not in {"0", "1"}:
             raise ValueError(f"callback value {text!r} is not a yes/no")
         return text == "1"
+    if hint is Period:
+        period = Period.parse(text)
+        if period is None or text != period.button:
+            raise ValueError(f"callback value {text!r} is not a period")
+        return period
     if not _pattern(hint).match(text):
         raise ValueError(f"callback value {text!r} is not a content id or number")
     if typing.get_origin(hint) is Literal and text not in typing.get_args(hint):
@@ -337,14 +345,14 @@ class OtherPeriods(Callback, tag="others"):
 
 @dataclass(frozen=True)
 class Stats(Callback, tag="stats"):
-    """A period of the figures (`Period.button`: "m202603", "q20261", "y2026")."""
+    """A period of the figures (packed as "m202603", "q20261", "y2026")."""
 
-    period: str
+    period: Period
 
 
 @dataclass(frozen=True)
 class Figures(Callback, tag="figures"):
     """The figures of a period, in one breakdown."""
 
-    period: str
+    period: Period
     breakdown: Breakdown

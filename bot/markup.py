@@ -28,9 +28,10 @@ def italic(text: str) -> str:
     return f"<i>{esc(text)}</i>"
 
 
-def link(url: str, text: str) -> str:
-    """A link with escaped text and a quoted address."""
-    return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
+def link(url: str, text: str, *, strong: bool = False) -> str:
+    """A link with escaped text (in bold when `strong`) and a quoted address."""
+    shown = bold(text) if strong else esc(text)
+    return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
 
 
 def isolate(text: str, rtl: bool) -> str:

@@ -13,10 +13,12 @@ rule: an event with a `once` key is counted the first time its key is seen in th
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.content import Answers
 from bot.counters import Metric
+from bot.outreach import DIRECT, UNKNOWN
 from bot.states import Stage
 
 
@@ -47,23 +49,22 @@ class Event:
 
 @dataclass(frozen=True)
 class Started:
-    """A journey began (/start, a first message, "Recommencer")."""
+    """A journey began (/start, a first message, "Recommencer"), maybe from a deep link
+    whose payload is any text someone wrote in a link: only a known code is counted."""
 
     language: str
-    source: str  # the outreach source code it came from, "direct" or "unknown"
+    payload: str | None = None
+    known: Collection[str] = ()
 
 
 @dataclass(frozen=True)
 class Entered:
-    """The person reached a stage; on the rights pages, with the answers given."""
+    """The person reached a stage, with the answers given so far (counted on the rights
+    pages only)."""
 
     stage: Stage
-    speaker: str | None = None
-    domain: str | None = None
-    situation: str | None = None
-    criteria: Collection[str] = ()
+    answers: Answers = field(default_factory=Answers)
     timing: str | None = None
-    evidence: Collection[str] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class ShortWay:
 
 @dataclass(frozen=True)
 class Searched:
-    """A place was given: "location", "postal_code" or "name" (never what was typed)."""
+    """A place was given: "location", "postal_code", "name" (never what was typed), or
+    "empty" (nothing to search: not counted)."""
 
     how: str
 
@@ -112,20 +114,22 @@ def _step(name: str) -> Event:
 
 def _answers(entered: Entered) -> list[Event]:
     """The journey's answers, counted once, when the questions are behind."""
-    domain = entered.domain or ""
-    events = [Event(Metric.SPEAKER, entered.speaker or ""), Event(Metric.DOMAIN, domain)]
-    if entered.situation:
-        events.append(Event(Metric.SITUATION, domain, entered.situation))
-    events += [Event(Metric.CRITERION, domain, c) for c in sorted(entered.criteria)]
+    answers = entered.answers
+    domain = answers.domain or ""
+    events = [Event(Metric.SPEAKER, answers.speaker or ""), Event(Metric.DOMAIN, domain)]
+    if answers.situation:
+        events.append(Event(Metric.SITUATION, domain, answers.situation))
+    events += [Event(Metric.CRITERION, domain, c) for c in sorted(answers.criteria)]
     events.append(Event(Metric.TIMING, entered.timing or ""))
-    events += [Event(Metric.EVIDENCE, kind) for kind in sorted(entered.evidence)]
+    events += [Event(Metric.EVIDENCE, kind) for kind in sorted(answers.evidence)]
     return [Event(e.metric, e.dim1, e.dim2, once=ANSWERS) for e in events]
 
 
 def counts(transition: Transition) -> list[Event]:  # noqa: PLR0911 - one case per kind
     """The counter events a transition causes (before the "once" rule)."""
     match transition:
-        case Started(language, source):
+        case Started(language, payload, known):
+            source = (payload if payload in known else UNKNOWN) if payload else DIRECT
             return [
                 Event(Metric.LANGUAGE, language),
                 Event(Metric.SOURCE, source, once=Once(Scope.SESSION, "source")),
@@ -139,7 +143,7 @@ def counts(transition: Transition) -> list[Event]:  # noqa: PLR0911 - one case p
         case ShortWay():
             return [_step(NEARBY_STEP)]
         case Searched(how):
-            return [Event(Metric.REFERRAL, how)]
+            return [] if how == "empty" else [Event(Metric.REFERRAL, how)]
         case Located(insee, territory):
             if not territory:
                 return []

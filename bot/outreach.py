@@ -50,11 +50,10 @@ class Sources(YamlModel):
         """The source with this code."""
         return next((s for s in self.sources if s.code == code), None)
 
-    def count_as(self, payload: str | None) -> str:
-        """What a /start payload is counted as: a known code, "direct" or "unknown"."""
-        if not payload:
-            return DIRECT
-        return payload if self.get(payload) else UNKNOWN
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every known code (bot/metrics.py counts any other payload as "unknown")."""
+        return frozenset(s.code for s in self.sources)
 
     def label(self, code: str) -> str:
         """The label of a code (the code itself for direct/unknown)."""

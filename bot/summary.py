@@ -21,7 +21,7 @@ from bot.content import Content
 from bot.deadlines import DeadlineStatus
 from bot.directory.model import Permanence
 from bot.i18n import N_, Translator
-from bot.markup import bold, esc, isolate, visible_length
+from bot.markup import bold, esc, visible_length
 from bot.opening import by_day, day_name, remarks, spans
 from bot.rights import delays
 from bot.rtl import colon, rtl_pass
@@ -72,9 +72,6 @@ def build_summary(
     permanence comes from SAMPLE data, and the summary says so)."""
     _ = t.gettext
 
-    def iso(text: str) -> str:  # left-to-right fragments inside right-to-left text
-        return isolate(text, t.rtl)
-
     def label(options: tuple[object, ...], option_id: str | None) -> str:
         for option in options:
             if getattr(option, "id", None) == option_id:
@@ -99,7 +96,7 @@ def build_summary(
     lines = [
         bold(_(TITLE)),
         esc(
-            _(N_("Préparé le %(date)s avec le service d'orientation contre les discriminations."))
+            _("Préparé le %(date)s avec le service d'orientation contre les discriminations.")
             % {"date": format_date(today, format="long", locale=t.locale)}
         ),
         "",
@@ -138,9 +135,9 @@ def delay_lines(content: Content, journey: Journey, t: Translator) -> list[str]:
     lines = ["", bold(_(DEADLINES))]
     for delay in found:
         mark = "•" if delay.status is DeadlineStatus.OPEN else "⚠️"
-        length = esc(duration(delay.months, t))
+        length = bold(duration(delay.months, t))
         what = esc(_(delay.passage.line))
-        lines.append(f"{mark} <b>{length}</b>{sep}{what} — {esc(_(DELAY_STATUS[delay.status]))}")
+        lines.append(f"{mark} {length}{sep}{what} — {esc(_(DELAY_STATUS[delay.status]))}")
     lines.append(esc(_(DELAYS_NOTE)))
     return lines
 
@@ -214,8 +211,8 @@ def hours_lines(place: Permanence, t: Translator, today: date) -> list[str]:
     said = remarks(place)
     lines = [f"🕘 {esc(_(HOURS))}"] if days or place.hours_notes else []
     for day, slots in days.items():
-        line = esc(f"{day_name(t, day)}{sep}{spans(t, slots, said.marks)}")
-        lines.append(f"<b>{line} ◀ {esc(_(TODAY))}</b>" if day == today.weekday() else line)
+        line = f"{day_name(t, day)}{sep}{spans(t, slots, said.marks)}"
+        lines.append(bold(f"{line} ◀ {_(TODAY)}") if day == today.weekday() else esc(line))
     if days and today.weekday() not in days:
         lines.append(esc(_(CLOSED_TODAY)))
     lines += [esc(prefix + note) for prefix, note in said.items()]

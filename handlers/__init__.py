@@ -4,7 +4,9 @@ the ConversationHandler's states are built from it, and handlers/flow.py carries
 moves. Stage modules never import each other: a handler returns where to go.
 
 Groups, in the order python-telegram-bot runs them:
-  -1  bookkeeping: refuse group chats (stops the update), note incoming message ids;
+  -3  refuse group chats (stops the update);
+  -2  note incoming message ids (for /effacer);
+  -1  coordinators' commands and buttons (their ids only);
    0  the journey's ConversationHandler, then what works outside a journey;
    1  safety net: answer any button press left unanswered.
 """

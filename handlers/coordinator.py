@@ -104,7 +104,7 @@ def period_screen(context: BotContext) -> Screen:
     for kind, label in LATEST.items():
         period = latest(kind, today(context))
         rows.append(
-            [(f"{_(label)} · {name(context, period)}", Stats(period.button))]
+            [(f"{_(label)} · {name(context, period)}", Stats(period))]
         )
     rows.append([(_(OTHER_PERIODS), OtherPeriods())])
     text = f"{bold(_(CHOOSE_PERIOD))}\n\n{esc(_(ONLY_OVER))}"
@@ -120,7 +120,7 @@ async def other_periods_screen(context: BotContext) -> Screen:
     rows: list[Row] = []
     for kind, limit, width in ((Kind.MONTH, 12, 3), (Kind.QUARTER, 8, 4), (Kind.YEAR, 6, 3)):
         found = periods_published(kind, day, since, limit)
-        buttons: Row = [(name(context, p), Stats(p.button)) for p in found]
+        buttons: Row = [(name(context, p), Stats(p)) for p in found]
         rows += [buttons[i : i + width] for i in range(0, len(buttons), width)]
     rows.append([(_("⬅️ Période"), Periods())])
     return Screen(f"{bold(_(CHOOSE_PERIOD))}\n\n{esc(_(ONLY_OVER))}", rows)
@@ -130,7 +130,7 @@ def breakdown_screen(context: BotContext, period: Period) -> Screen:
     """Choose a breakdown for the period."""
     _ = context._
     rows: list[Row] = [
-        [(_(label), Figures(period.button, b))] for b, label in BREAKDOWNS.items()
+        [(_(label), Figures(period, b))] for b, label in BREAKDOWNS.items()
     ]
     rows.append([(_("⬅️ Période"), Periods())])
     title = _(CHOOSE_BREAKDOWN) % {"period": name(context, period)}
@@ -153,8 +153,7 @@ async def stats_button(update: Update, context: BotContext) -> None:
     if not is_coordinator(update, context):
         return
     button = pressed(update, Callback)
-    chosen = button.period if isinstance(button, Stats | Figures) else ""
-    period = Period.parse(chosen)
+    period = button.period if isinstance(button, Stats | Figures) else None
     if isinstance(button, OtherPeriods):
         await show(update, context, await other_periods_screen(context))
     elif period is None or not period.published(today(context)):
@@ -270,7 +269,7 @@ async def send_digest(context: BotContext) -> None:
     translator = data.catalogs.translator(language)
     labels = Labeller(data.content, data.communes, data.sources, translator)
     _ = translator.gettext
-    parts = [f"<b>{esc(_(DIGEST) % {'quarter': period_name(period, language)})}</b>"]
+    parts = [bold(_(DIGEST) % {"quarter": period_name(period, language)})]
     for breakdown in (Breakdown.FUNNEL, Breakdown.DOMAIN, Breakdown.CRITERION):
         table = await asyncio.to_thread(
             figures, rows, breakdown, period, day, data.settings.stats_threshold

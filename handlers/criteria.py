@@ -14,7 +14,8 @@ from bot.context import BotContext
 from bot.i18n import N_
 from bot.states import Stage
 from handlers.choices import choose_one, chosen, multi_choice, toggle
-from handlers.ui import Row, Screen, ack, show
+from handlers.flow import Move
+from handlers.ui import Row, Screen, ack
 
 DETAILS = N_("ℹ️ Que veut dire chaque raison ?")
 
@@ -47,13 +48,13 @@ def _not_legal(context: BotContext) -> set[str]:
     return {g.id for g in context.bot_data.content.criterion_groups if not g.legal}
 
 
-async def toggle_criterion(update: Update, context: BotContext) -> None:
+async def toggle_criterion(update: Update, context: BotContext) -> Move | None:
     """Tick or untick one group; the message is edited in place."""
     group = await chosen(update, context, Criterion, context.bot_data.content.criterion_groups)
     if group is None:
-        return
+        return None
     toggle(context.session.journey.criteria, group, _not_legal(context))
-    await show(update, context, criteria_screen(context))
+    return Move.AGAIN
 
 
 async def confirm_criteria(update: Update, context: BotContext) -> Stage | None:

@@ -11,7 +11,8 @@ from bot.callbacks import Evidence
 from bot.context import BotContext
 from bot.states import Stage
 from handlers.choices import choose_one, chosen, multi_choice, toggle
-from handlers.ui import Screen, ack, show
+from handlers.flow import Move
+from handlers.ui import Screen, ack
 
 NOTHING = "none"
 
@@ -30,13 +31,13 @@ def evidence_screen(context: BotContext) -> Screen:
     return multi_choice(context, question, kinds, Evidence, journey.evidence, hint=hint)
 
 
-async def toggle_evidence(update: Update, context: BotContext) -> None:
+async def toggle_evidence(update: Update, context: BotContext) -> Move | None:
     """Tick or untick one kind; the message is edited in place."""
     kind = await chosen(update, context, Evidence, context.bot_data.content.evidence_kinds)
     if kind is None:
-        return
+        return None
     toggle(context.session.journey.evidence, kind, {NOTHING})
-    await show(update, context, evidence_screen(context))
+    return Move.AGAIN
 
 
 async def confirm_evidence(update: Update, context: BotContext) -> Stage | None:

@@ -4,8 +4,9 @@ Handlers decide where the person goes and return it: a `Stage` (go forward to it
 `Move` (back, stay, or the current screen again), `None` (stay: the handler showed what it
 had to) or `ConversationHandler.END`. `Flow.wrap` carries that out with the stage table of
 handlers/__init__.py: it keeps the history for "back", writes `Session.stage` (the only
-writer), counts the step through bot/metrics.py, runs the stage's entry step, shows its
-screen, and hands the stage to the ConversationHandler.
+writer besides `Session.new_journey`, which clears it), counts the step through
+bot/metrics.py, runs the stage's entry step, shows its screen, and hands the stage to the
+ConversationHandler.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from telegram.ext import filters
 from bot.callbacks import Callback
 from bot.context import BotContext
 from bot.metrics import Entered, Transition, counts, not_yet_counted
-from bot.session import Journey
 from bot.states import Stage
 from handlers.ui import Screen, show
 
@@ -58,31 +58,23 @@ class StageSpec:
     def targets(self) -> set[Stage]:
         """Every stage this one leads to (drawn in docs/journey.mmd)."""
         handlers = [*self.buttons.values(), *(h for _f, h in self.messages)]
-        fixed = {getattr(h, "target", None) for h in handlers}
+        fixed = {h.target for h in handlers if isinstance(h, To)}
         return {s for s in fixed if isinstance(s, Stage)} | set(self.leads_to)
 
 
-def to(target: Stage | Move) -> Handler:
+@dataclass(frozen=True)
+class To:
     """A handler that only moves: to a stage (an edge of the table), back, or again."""
 
-    async def move(update: Update, context: BotContext) -> Outcome:
-        return target
+    target: Stage | Move
 
-    move.target = target  # type: ignore[attr-defined]
-    return move
+    async def __call__(self, update: Update, context: BotContext) -> Outcome:
+        return self.target
 
 
-def entered(stage: Stage, journey: Journey) -> Entered:
-    """The transition of reaching a stage, with the answers bot/metrics.py may count."""
-    return Entered(
-        stage,
-        speaker=journey.speaker,
-        domain=journey.domain,
-        situation=journey.situation,
-        criteria=frozenset(journey.criteria),
-        timing=journey.timing,
-        evidence=frozenset(journey.evidence),
-    )
+def to(target: Stage | Move) -> To:
+    """`To(target)`, as the table reads: `Next: to(Stage.REFERRAL)`."""
+    return To(target)
 
 
 async def count(context: BotContext, transition: Transition) -> None:
@@ -132,7 +124,8 @@ class Flow:
             session.history.append(session.stage)
         session.stage = stage
         spec = self.table[stage]
-        await count(context, entered(stage, session.journey))
+        journey = session.journey
+        await count(context, Entered(stage, journey.answers(), journey.timing))
         if spec.enter is not None:
             await spec.enter(update, context)
         new = spec.new_panel or update.callback_query is None

@@ -8,13 +8,11 @@ No stage module is imported here, and stage modules use these screens' building 
 
 from __future__ import annotations
 
-import html
-
 from bot.callbacks import Callback, Channel, Info, WhatIs
 from bot.content import Contact
 from bot.context import BotContext
 from bot.i18n import N_
-from bot.markup import bold, esc
+from bot.markup import bold, esc, link
 from bot.rtl import colon
 from handlers.ui import (
     Row,
@@ -84,23 +82,23 @@ def remote_lines(context: BotContext, *, compact: bool = False) -> list[str]:
     lines = []
     for c in context.bot_data.content.remote_channels:
         if compact and c.url and not (c.phone or c.address):
-            href = html.escape(c.url, quote=True)
-            lines.append(f'• <a href="{href}">{bold(_(c.title))}</a>')
+            lines.append(f"• {link(c.url, _(c.title), strong=True)}")
         else:
             lines.append(f"• {bold(_(c.title))}{sep}{esc(ltr(context, c.reach))}")
     return lines
 
 
 def remote_text(
-    context: BotContext, intro: str, *, bold: bool = False, compact: bool = False
+    context: BotContext, intro: str, *, strong: bool = False, compact: bool = False
 ) -> str:
-    """The remote channels as one short paragraph, with their sources."""
+    """The remote channels as one short paragraph (its intro in bold when `strong`), with
+    their sources."""
     channels = context.bot_data.content.remote_channels
     sources = tuple(dict.fromkeys(s for c in channels for s in c.sources))
-    head = esc(context._(intro))
+    head = context._(intro)
     return "\n".join(
         [
-            f"<b>{head}</b>" if bold else head,
+            bold(head) if strong else esc(head),
             *remote_lines(context, compact=compact),
             sources_line(context, sources, numbers_only=True),
         ]

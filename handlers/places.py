@@ -28,7 +28,6 @@ from bot.rtl import colon
 from handlers.ui import ltr
 
 HOURS = N_("Horaires :")
-PARTNER = N_("🤝 Partenaire local")
 PARTNERS = N_("🤝 Aussi près de chez vous")
 SOURCE = N_("Source :")
 TODAY = N_("aujourd'hui")
@@ -115,9 +114,9 @@ def hours_lines(
         names = day_name(context.t, first)
         if others:
             names += f" – {day_name(context.t, others[-1])}"
-        line = esc(f"{names}{sep}{spans(context.t, days[first], marks)}")
+        line = f"{names}{sep}{spans(context.t, days[first], marks)}"
         is_today = today == first or today in others
-        lines.append(f"<b>{line} ◀ {esc(_(TODAY))}</b>" if is_today else line)
+        lines.append(bold(f"{line} ◀ {_(TODAY)}") if is_today else esc(line))
     return lines
 
 
@@ -161,7 +160,7 @@ def short_hours(
         after = f" ({ltr(context, remark)})" if remark else ""
         hours = spans(context.t, slots)
         if day == today:
-            lines.append(f"🕘 <b>{esc(_(OPEN_TODAY) % {'hours': hours})}</b>{esc(after)}")
+            lines.append(f"🕘 {bold(_(OPEN_TODAY) % {'hours': hours})}{esc(after)}")
         else:
             name = day_name(context.t, day, in_sentence=True)
             lines.append(f"🕘 {esc(_(NEXT_OPEN) % {'day': name, 'hours': hours})}{esc(after)}")
@@ -215,7 +214,7 @@ def distance_line(context: BotContext, match: Match) -> str:
         parts.append(_(SERVES_LONG))
     if match.distance_km is not None:
         km = format_decimal(round(match.distance_km, 1), locale=context.t.locale)
-        parts.append(_(N_("📏 À environ %(km)s km.")) % {"km": km})
+        parts.append(_("📏 À environ %(km)s km.") % {"km": km})
     return esc(" ".join(parts))
 
 
@@ -252,7 +251,7 @@ def _places_text(
 ) -> str:
     _ = context._
     today = today_weekday(context)
-    lines = [f"<b>{esc(_(FOUND) % {'place': ltr(context, place_name)})}</b>"]
+    lines = [bold(_(FOUND) % {"place": ltr(context, place_name)})]
     if info.sample:
         lines.append(esc(_(SAMPLE_PLACES)))
     shared = shared_beginning([m.permanence.name for m in matches])
@@ -433,5 +432,5 @@ def partners_text(context: BotContext, partners: tuple[Partner, ...], sample: bo
             line += f" · {link(partner.url, '🌐')}"
         lines.append(line)
     sources = ", ".join(dict.fromkeys(p.source for p in partners))
-    lines.append(f"<i>{esc(_(SOURCE))} {esc(sources)}</i>")
+    lines.append(italic(f"{_(SOURCE)} {sources}"))
     return "\n".join(lines)

@@ -28,7 +28,7 @@ from bot.i18n import N_
 from bot.markup import bold, esc, italic, visible_length
 from bot.metrics import Located, Searched
 from bot.rtl import rtl_pass
-from handlers.flow import count
+from handlers.flow import Move, count
 from handlers.info import INTRO_REMOTE, REMOTE_TITLE, channel_rows, remote_text
 from handlers.places import (
     KEYCAPS,
@@ -121,7 +121,7 @@ def results_screen(context: BotContext) -> Screen:
     journey = context.session.journey
     sample = context.bot_data.partners.sample
     remote = (
-        remote_text(context, ALSO_REMOTE, bold=True, compact=True)
+        remote_text(context, ALSO_REMOTE, strong=True, compact=True)
         if journey.places
         else remote_text(context, NONE_KNOWN, compact=True)
     )
@@ -158,7 +158,7 @@ def all_partners_screen(context: BotContext) -> Screen:
 
 def not_found_screen(context: BotContext, message: str) -> Screen:
     """Nothing found: say why, and give the remote channels and a way on."""
-    text = f"{esc(message)}\n\n{remote_text(context, REMOTE_TITLE, bold=True)}"
+    text = f"{esc(message)}\n\n{remote_text(context, REMOTE_TITLE, strong=True)}"
     rows: list[Row] = [
         [(context._("☎️ Contacts à distance"), Info("remote"))],
     ]
@@ -242,8 +242,7 @@ async def by_text(update: Update, context: BotContext) -> None:
     context.session.journey.results_shown = False
     query = context.bot_data.communes.parse_query(text[:80], limit=MAX_GUESSES)
     found, close = query.result.exact, query.result.close
-    if query.kind != "empty":
-        await count(context, Searched(query.kind))
+    await count(context, Searched(query.kind))
     if len(found) == 1:
         await results_for(update, context, found[0])
         return
@@ -365,11 +364,11 @@ async def on_place(update: Update, context: BotContext) -> None:
         await show(update, context, card)
 
 
-async def search_again(update: Update, context: BotContext) -> None:
+async def search_again(update: Update, context: BotContext) -> Move | None:
     """Back to the prompt (or: none of the names proposed was the right one)."""
     button = pressed(update, Search)
     context.session.journey.results_shown = False
     if button is not None and button.none_of_these:
         await show(update, context, not_found_screen(context, context._(NONE_OF_THESE)))
-    else:
-        await show(update, context, referral_screen(context))
+        return None
+    return Move.AGAIN  # the prompt

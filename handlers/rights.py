@@ -16,13 +16,13 @@ from bot.deadlines import NOTES, NOTES_OTHER
 from bot.i18n import N_
 from bot.markup import bold, esc, italic, link
 from bot.rights import RightsPage, rights_pages
+from handlers.flow import Move
 from handlers.ui import (
     Row,
     Screen,
     ack,
     footer,
     pressed,
-    show,
     sources_line,
 )
 
@@ -141,29 +141,29 @@ async def first_page(update: Update, context: BotContext) -> None:
     journey.rights_sources = False
 
 
-async def turn_page(update: Update, context: BotContext) -> None:
+async def turn_page(update: Update, context: BotContext) -> Move | None:
     """Previous or next page, in place."""
     button = pressed(update, Page)
     if button is None:
         await ack(update, context)
-        return
+        return None
     journey = context.session.journey
     journey.rights_page = button.index
     journey.rights_more = False
     journey.rights_sources = False
-    await show(update, context, rights_screen(context))
+    return Move.AGAIN
 
 
-async def toggle_more(update: Update, context: BotContext) -> None:
+async def toggle_more(update: Update, context: BotContext) -> Move:
     """Show the longer side of the page, or back to the short one."""
     journey = context.session.journey
     journey.rights_more = not journey.rights_more
     journey.rights_sources = False
-    await show(update, context, rights_screen(context))
+    return Move.AGAIN
 
 
-async def toggle_sources(update: Update, context: BotContext) -> None:
+async def toggle_sources(update: Update, context: BotContext) -> Move:
     """The page's sources, each by its readable name and linked, or back to the page."""
     journey = context.session.journey
     journey.rights_sources = not journey.rights_sources
-    await show(update, context, rights_screen(context))
+    return Move.AGAIN

@@ -65,8 +65,8 @@ async def start(update: Update, context: BotContext) -> Stage:
     if update.message is not None:  # a typed /start or /entrainement chooses the mode;
         text = update.message.text or ""  # "Recommencer" keeps the current one
         session.practice = payload == PRACTICE or text.startswith("/entrainement")
-    source = context.bot_data.sources.count_as(payload)
-    await count(context, Started(session.language, source))  # nothing in practice mode
+    known = context.bot_data.sources.codes
+    await count(context, Started(session.language, payload, known))  # none in practice
     return Stage.WELCOME
 
 

@@ -19,7 +19,7 @@ from bot.markup import bold, esc
 from bot.metrics import Rated
 from bot.rtl import rtl_pass
 from bot.summary import Copy, build_summary, chat_parts, summary_document
-from handlers.flow import count
+from handlers.flow import Move, count
 from handlers.ui import (
     PRACTICE_BANNER,
     Row,
@@ -28,7 +28,6 @@ from handlers.ui import (
     drop_panel_buttons,
     pressed,
     send,
-    show,
 )
 
 AND_NOW = N_("Et maintenant ?")
@@ -108,15 +107,15 @@ async def send_document(context: BotContext, chat_id: int, copies: list[Copy], t
     context.session.remember_message(message.message_id)
 
 
-async def useful(update: Update, context: BotContext) -> None:
+async def useful(update: Update, context: BotContext) -> Move | None:
     """Count the anonymous answer once per journey and thank."""
     button = pressed(update, Useful)
     journey = context.session.journey
     if button is None:
         await ack(update, context)
-        return
+        return None
     if journey.useful is None:
         journey.useful = button.answer
         await count(context, Rated(button.answer))
     await ack(update, context, context._("Merci !"))
-    await show(update, context, end_screen(context))
+    return Move.AGAIN

@@ -199,14 +199,14 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
     await ack(update, context)
     screen = directed(context, screen)
     markup = screen.markup()
-    pressed = query.message if query is not None and not new else None
-    if query is not None and pressed is not None and session.panel_id in {None, pressed.message_id}:
-        shown = (pressed.message_id, screen.text, markup)
+    panel = query.message if query is not None and not new else None
+    if query is not None and panel is not None and session.panel_id in {None, panel.message_id}:
+        shown = (panel.message_id, screen.text, markup)
         if session.panel_shown == shown:  # a double tap: the screen is already there
             return
         try:
             await query.edit_message_text(screen.text, reply_markup=markup)
-            session.panel_id = pressed.message_id if screen.rows else None
+            session.panel_id = panel.message_id if screen.rows else None
             session.panel_shown = shown
             return
         except BadRequest as error:

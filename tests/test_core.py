@@ -19,7 +19,7 @@ from bot.i18n import Catalogs, language_name
 from bot.rights import rights_pages
 from bot.session import Journey
 from bot.settings import SettingsError, load_settings
-from bot.stats.figures import Breakdown
+from bot.stats.figures import Breakdown, Kind, Period
 from tests.support import run_bot_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,8 @@ EVERY_KIND = [
     *(kind("a" * 40) for kind in (cb.Criterion, cb.When, cb.Evidence, cb.Channel)),
     cb.Page(999), cb.WhatIs(999), cb.Place("pick", 999), cb.Commune("2A004"),
     cb.Search(none_of_these=True), cb.Useful("partly"), cb.Info("emergency"),
-    cb.Language("fr@falc"), cb.Stats("m202612"), cb.Figures("q20264", Breakdown.DOMAIN_CRITERION),
+    cb.Language("fr@falc"), cb.Stats(Period(2026, Kind.MONTH, 12)),
+    cb.Figures(Period(2026, Kind.QUARTER, 4), Breakdown.DOMAIN_CRITERION),
 ]
 
 
@@ -52,6 +53,7 @@ def test_every_kind_packs_under_64_bytes_and_round_trips() -> None:
         "", "j1", "j1|nope|x", "j0|spk|self", "j1|spk|Self", "j1|spk|a|b", "x" * 65, "j1|spk|é",
         "j1|page|x", "j1|page|1000", "j1|place|zoom|1", "j1|useful|maybe", "j1|search|yes",
         "j1|commune|2a004", "j1|lng|FR", "j1|figures|m202612|everything", "j1|done|x",
+        "j1|stats|m202613", "j1|stats|2026-03", "j1|stats|m1999012",
     ],
 )
 def test_forged_callback_data_does_not_parse(forged: str) -> None:

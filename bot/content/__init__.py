@@ -11,6 +11,7 @@ style or coverage (lengths, wording, every answer getting a route) is checked by
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
     Field,
     StrictBool,
     StrictInt,
@@ -298,6 +300,11 @@ class Content:
 # --- the files --------------------------------------------------------------------------
 
 
+def ids_of(model: BaseModel, key: str) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """Each item's id in the list `key` of a file, with where it is (for `unique`)."""
+    return ((item.id, (key, i, "id")) for i, item in enumerate(getattr(model, key)))
+
+
 class Journey(FileModel):
     """journey.toml: the answers a person can give, in the order they are asked."""
 
@@ -311,7 +318,7 @@ class Journey(FileModel):
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
         for key in Journey.model_fields:
-            unique(((o.id, (key, i, "id")) for i, o in enumerate(getattr(self, key))), "id")
+            unique(ids_of(self, key), "id")
         # Unique across domains too, so that a passage's `situations` filter is unambiguous.
         situations = (
             (s.id, ("domain", d, "situation", i, "id"))
@@ -358,7 +365,7 @@ class Contacts(FileModel):
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
         for key in Contacts.model_fields:
-            unique(((c.id, (key, i, "id")) for i, c in enumerate(getattr(self, key))), "id")
+            unique(ids_of(self, key), "id")
         return self
 
 
