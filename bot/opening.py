@@ -11,8 +11,11 @@ from babel.dates import format_time, get_day_names
 
 from bot.directory.hours import sentences
 from bot.directory.model import OpeningRange, Permanence
-from bot.i18n import Translator
-from bot.rtl import comma
+from bot.i18n import N_, Translator
+from bot.markup import bold, esc
+from bot.rtl import colon, comma
+
+TODAY = N_("aujourd'hui")  # after today's hours: "Mardi : 09:00–12:00 ◀ aujourd'hui"
 
 MARKS = "¹²³⁴⁵⁶⁷⁸⁹"  # what ties a remark, said once, to the slots it was published on
 
@@ -109,3 +112,46 @@ def remarks(place: Permanence) -> Remarks:
     marks = remark_marks(place.hours)
     own = tuple(note for note in place.hours_notes if note not in marks)
     return Remarks(marks, own, unsaid(place.appointment, [*marks, *own]))
+
+
+def day_lines(
+    t: Translator,
+    ranges: tuple[OpeningRange, ...],
+    today: int,
+    marks: Mapping[str, str] | None = None,
+    *,
+    grouped: bool = False,
+) -> list[str]:
+    """One line per open day (Telegram HTML), slots joined, today's in bold with a mark
+    (the card and the summary read alike); with `marks`
+    (`bot.opening.remark_marks`), a slot's remark is its mark, said by `remark_lines`.
+    `grouped`: days in a row with the same slots share one line ("Lundi – Jeudi : …")."""
+    sep = colon(t.language)
+    days = by_day(ranges)
+    runs: list[list[int]] = []
+    for day in days:
+        if (
+            grouped
+            and runs
+            and runs[-1][-1] == day - 1
+            and _same(days[day], days[day - 1], marks or {})
+        ):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    lines = []
+    for first, *others in runs:
+        names = day_name(t, first)
+        if others:
+            names += f" – {day_name(t, others[-1])}"
+        line = f"{names}{sep}{spans(t, days[first], marks)}"
+        is_today = today == first or today in others
+        lines.append(bold(f"{line} ◀ {t.gettext(TODAY)}") if is_today else esc(line))
+    return lines
+
+
+def _same(slots: list[OpeningRange], others: list[OpeningRange], marks: Mapping[str, str]) -> bool:
+    """True when two days read the same: the same slots, with the same marks."""
+    return [(s.opens, s.closes, marks.get(s.note)) for s in slots] == [
+        (s.opens, s.closes, marks.get(s.note)) for s in others
+    ]

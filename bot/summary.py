@@ -22,7 +22,7 @@ from bot.deadlines import DeadlineStatus
 from bot.directory.model import Permanence
 from bot.i18n import N_, Translator
 from bot.markup import bold, esc, visible_length
-from bot.opening import by_day, day_name, remarks, spans
+from bot.opening import by_day, day_lines, remarks
 from bot.rights import delays
 from bot.rtl import colon, rtl_pass
 from bot.session import Journey
@@ -47,7 +47,6 @@ DELAY_STATUS = {
 HELP = N_("Pour être aidé(e) gratuitement :")
 NEAREST = N_("Permanence proposée :")
 HOURS = N_("Horaires :")
-TODAY = N_("aujourd'hui")
 CLOSED_TODAY = N_("Fermé aujourd'hui.")
 SAMPLE_PLACE = N_("⚠️ DONNÉES D'EXEMPLE : ce lieu est fictif, ne vous y rendez pas.")
 MASKED_NOTE = N_(
@@ -206,13 +205,10 @@ def hours_lines(place: Permanence, t: Translator, today: date) -> list[str]:
     """Every opening day of the permanence, today's in bold (or "closed today"), then each
     published remark once (`bot.opening.remarks`), the appointment's last."""
     _ = t.gettext
-    sep = colon(t.language)
     days = by_day(place.hours)
     said = remarks(place)
     lines = [f"🕘 {esc(_(HOURS))}"] if days or place.hours_notes else []
-    for day, slots in days.items():
-        line = f"{day_name(t, day)}{sep}{spans(t, slots, said.marks)}"
-        lines.append(bold(f"{line} ◀ {_(TODAY)}") if day == today.weekday() else esc(line))
+    lines += day_lines(t, place.hours, today.weekday(), said.marks)
     if days and today.weekday() not in days:
         lines.append(esc(_(CLOSED_TODAY)))
     lines += [esc(prefix + note) for prefix, note in said.items()]

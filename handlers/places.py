@@ -19,18 +19,17 @@ from babel.numbers import format_decimal
 
 from bot.context import BotContext
 from bot.directory.hours import sentences
-from bot.directory.model import DirectoryInfo, Match, OpeningRange, Permanence, Phone
+from bot.directory.model import DirectoryInfo, Match, Permanence, Phone
 from bot.directory.partners import Partner
 from bot.i18n import N_
 from bot.markup import bold, esc, italic, link, visible_length
-from bot.opening import Remarks, by_day, day_name, next_open_day, remarks, spans
+from bot.opening import Remarks, by_day, day_lines, day_name, next_open_day, remarks, spans
 from bot.rtl import colon
 from handlers.ui import ltr
 
 HOURS = N_("Horaires :")
 PARTNERS = N_("🤝 Aussi près de chez vous")
 SOURCE = N_("Source :")
-TODAY = N_("aujourd'hui")
 SAMPLE_WARNING = N_("⚠️ DONNÉES D'EXEMPLE : ce lieu est fictif, ne vous y rendez pas.")
 SAMPLE_PLACES = N_("⚠️ DONNÉES D'EXEMPLE : ces lieux sont fictifs, n'y allez pas.")
 FOUND = N_("📍 Permanences du Défenseur des droits près de %(place)s")
@@ -82,49 +81,6 @@ def shared_beginning(names: list[str]) -> str:
 def today_weekday(context: BotContext) -> int:
     """Today's weekday (0 is Monday) where the bot serves."""
     return datetime.now(context.bot_data.settings.zone).weekday()
-
-
-def hours_lines(
-    context: BotContext,
-    ranges: tuple[OpeningRange, ...],
-    today: int,
-    marks: Mapping[str, str] | None = None,
-    *,
-    grouped: bool = False,
-) -> list[str]:
-    """One line per open day, slots joined, today's in bold with a mark; with `marks`
-    (`bot.opening.remark_marks`), a slot's remark is its mark, said by `remark_lines`.
-    `grouped`: days in a row with the same slots share one line ("Lundi – Jeudi : …")."""
-    _ = context._
-    sep = colon(context.t.language)
-    days = by_day(ranges)
-    runs: list[list[int]] = []
-    for day in days:
-        if (
-            grouped
-            and runs
-            and runs[-1][-1] == day - 1
-            and _same(days[day], days[day - 1], marks or {})
-        ):
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    lines = []
-    for first, *others in runs:
-        names = day_name(context.t, first)
-        if others:
-            names += f" – {day_name(context.t, others[-1])}"
-        line = f"{names}{sep}{spans(context.t, days[first], marks)}"
-        is_today = today == first or today in others
-        lines.append(bold(f"{line} ◀ {_(TODAY)}") if is_today else esc(line))
-    return lines
-
-
-def _same(slots: list[OpeningRange], others: list[OpeningRange], marks: Mapping[str, str]) -> bool:
-    """True when two days read the same: the same slots, with the same marks."""
-    return [(s.opens, s.closes, marks.get(s.note)) for s in slots] == [
-        (s.opens, s.closes, marks.get(s.note)) for s in others
-    ]
 
 
 def shorten(text: str, chars: int) -> str:
@@ -388,7 +344,7 @@ def _card(context: BotContext, match: Match, info: DirectoryInfo, fit: Fit) -> s
         lines += [
             "",
             f"🕘 {esc(_(HOURS))}",
-            *hours_lines(context, place.hours, today, said.marks, grouped=fit.grouped),
+            *day_lines(context.t, place.hours, today, said.marks, grouped=fit.grouped),
         ]
         lines += notes
     contacts = [_phone(context, phone, fit) for phone in place.phones]
