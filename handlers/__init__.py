@@ -68,6 +68,7 @@ LOCATION = NEW_MESSAGE & filters.LOCATION
 STAGES: dict[Stage, StageSpec] = {
     Stage.WELCOME: StageSpec(
         start.welcome_screen,
+        asks=False,
         buttons={cb.Begin: to(Stage.SPEAKER), cb.Nearby: start.nearby},
         leads_to={Stage.REFERRAL},
     ),
@@ -112,6 +113,7 @@ STAGES: dict[Stage, StageSpec] = {
     ),
     Stage.RIGHTS: StageSpec(
         rights.rights_screen,
+        asks=False,
         enter=rights.first_page,  # and bot/metrics.py counts the answers, once
         buttons={
             cb.Page: rights.turn_page,
@@ -136,11 +138,12 @@ STAGES: dict[Stage, StageSpec] = {
     ),
     Stage.SUMMARY: StageSpec(
         summary.end_screen,  # below the summary, which entering it sends
+        asks=False,
         enter=summary.send_summary,
         new_panel=True,
         buttons={cb.Useful: summary.useful},
     ),
-    Stage.END: StageSpec(summary.end_screen, buttons={cb.Useful: summary.useful}),
+    Stage.END: StageSpec(summary.end_screen, asks=False, buttons={cb.Useful: summary.useful}),
 }
 # Anywhere in the journey, and to start one.
 ALWAYS: dict[type[cb.Callback], Handler] = {
@@ -197,6 +200,8 @@ def journey(timeout: timedelta) -> JourneyConversation:
     }
     states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, fallback.timed_out)]
     first = MessageHandler(NEW_MESSAGE & ~filters.COMMAND, wrap(start.start))
+    questions = frozenset(stage for stage, spec in STAGES.items() if spec.asks)
+    wrong_input = functools.partial(fallback.wrong_input, questions=questions)
     with warnings.catch_warnings():
         # Buttons and messages in one conversation, tracked per chat and user (not per
         # message) on purpose: python-telegram-bot warns about that mix.
@@ -208,7 +213,7 @@ def journey(timeout: timedelta) -> JourneyConversation:
             fallbacks=[
                 *always,
                 CallbackQueryHandler(wrap(fallback.stale_in_conversation)),
-                MessageHandler(PRIVATE, wrap(fallback.wrong_input)),
+                MessageHandler(PRIVATE, wrap(wrong_input)),
             ],
             conversation_timeout=timeout,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Collection
 from typing import Any
 
 from telegram import Message, Update
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 USE_BUTTONS = N_("Merci. Pour cette question, répondez avec les boutons sous le message 👇")
 # TRANSLATORS: typed text on a screen that asks nothing (welcome, rights pages, end).
 USE_BUTTONS_HERE = N_("Merci. Ici, choisissez avec les boutons sous le message 👇")
-NOT_QUESTIONS = frozenset({Stage.WELCOME, Stage.RIGHTS, Stage.SUMMARY, Stage.END})
 NO_STICKERS = N_("Merci ! Je ne lis pas les autocollants. Répondez avec les boutons 👇")
 NO_VOICE = N_(
     "Je ne peux pas écouter les messages vocaux ou vidéo. "
@@ -59,7 +59,7 @@ PRIVATE_ONLY = N_(
 )
 
 
-def wrong_input_text(message: Message, stage: Stage | None = None) -> str:
+def wrong_input_text(message: Message, *, question: bool = True) -> str:
     """The kind answer for a message that is not what the current step expects."""
     kinds = (
         (message.sticker or message.dice, NO_STICKERS),
@@ -69,19 +69,22 @@ def wrong_input_text(message: Message, stage: Stage | None = None) -> str:
         (message.contact, NO_CONTACT),
         (message.text and message.text.startswith("/"), UNKNOWN_COMMAND),
     )
-    plain = USE_BUTTONS_HERE if stage in NOT_QUESTIONS or stage is None else USE_BUTTONS
+    plain = USE_BUTTONS if question else USE_BUTTONS_HERE
     return next((text for present, text in kinds if present), plain)
 
 
-async def wrong_input(update: Update, context: BotContext) -> Move:
-    """Explain, then show the current question again at the bottom."""
+async def wrong_input(
+    update: Update, context: BotContext, *, questions: Collection[Stage] = ()
+) -> Move:
+    """Explain, then show the current screen again at the bottom (`questions`: the stages
+    that ask something, from the stage table)."""
     message = update.effective_message
     chat = update.effective_chat
     if update.edited_message is not None:
         await edited(update, context)
         return Move.STAY
     if message is not None and chat is not None:
-        text = wrong_input_text(message, context.session.stage)
+        text = wrong_input_text(message, question=context.session.stage in questions)
         await send(context, chat.id, esc(context._(text)))
     return Move.BELOW
 

@@ -53,6 +53,7 @@ class StageSpec:
     enter: Step | None = None  # before its screen is shown
     after: Step | None = None  # after its screen (e.g. the location keyboard)
     new_panel: bool = False  # its screen goes below what `enter` sent
+    asks: bool = True  # a question: typed text there is told to answer with the buttons
     leads_to: Collection[Stage] = ()  # where its handlers may go, besides `to(…)` buttons
 
     def targets(self) -> set[Stage]:

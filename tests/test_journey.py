@@ -247,6 +247,21 @@ async def test_old_button_after_a_restart_is_answered_politely(
     assert "n'est pas gardé" in panel(person).text
 
 
+async def test_typed_text_is_answered_for_the_screen_it_meets(
+    bot: RunningBot, double: BotApiDouble
+) -> None:
+    person = double.person(2014)
+    await person.send("/start")
+    shown = await person.send("bonjour")
+    assert "Merci. Ici, choisissez avec les boutons sous le message 👇" in [m.text for m in shown]
+    await walk(person, "domain")
+    shown = await person.send("au travail")
+    assert "Merci. Pour cette question, répondez avec les boutons sous le message 👇" in [
+        m.text for m in shown
+    ]
+    assert panel(person).text.startswith(QUESTIONS["domain"])
+
+
 async def test_forged_callback_data_reveals_nothing(bot: RunningBot, double: BotApiDouble) -> None:
     person = double.person(2013)
     await walk(person, "domain")
