@@ -29,6 +29,7 @@ from handlers.ui import ltr
 
 HOURS = N_("Horaires :")
 PARTNERS = N_("🤝 Aussi près de chez vous")
+PARTNERS_OTHER = N_("🤝 Aussi près de chez la personne")  # a witness or a helper speaks
 SOURCE = N_("Source :")
 SAMPLE_WARNING = N_("⚠️ DONNÉES D'EXEMPLE : ce lieu est fictif, ne vous y rendez pas.")
 SAMPLE_PLACES = N_("⚠️ DONNÉES D'EXEMPLE : ces lieux sont fictifs, n'y allez pas.")
@@ -36,6 +37,7 @@ FOUND = N_("📍 Permanences du Défenseur des droits près de %(place)s")
 OPEN_TODAY = N_("aujourd'hui %(hours)s")
 NEXT_OPEN = N_("%(day)s %(hours)s")
 SERVES = N_("✅ reçoit votre commune")
+SERVES_OTHER = N_("✅ reçoit sa commune")  # the person's, when a witness or a helper speaks
 SERVES_LONG = N_("✅ Reçoit les habitants de cette commune.")
 KM = N_("%(km)s km")
 # TRANSLATORS: before the accessibility note of a place as the official directory
@@ -190,12 +192,16 @@ def places_text(
     """The short list of the permanences proposed, numbered like their details buttons:
     name (a beginning they all share said once), address, distance, today's or the next
     opening hours, a phone; the whole card is one button away. Over 700 characters, the
-    published remarks are shortened further (`brief`)."""
+    published remarks are shortened further (`brief`), then the distances and "serves
+    your commune" marks are left to the cards."""
+    tiers = [(BRIEF_NOTE_CHARS, True), (BRIEF_NOTE_CHARS, False)]
     if not brief:
-        full = _places_text(context, matches, place_name, info, NOTE_CHARS)
-        if visible_length(full) <= MESSAGE_CHARS:
-            return full
-    return _places_text(context, matches, place_name, info, BRIEF_NOTE_CHARS)
+        tiers.insert(0, (NOTE_CHARS, True))
+    for note_chars, why in tiers:
+        text = _places_text(context, matches, place_name, info, note_chars, why=why)
+        if visible_length(text) <= MESSAGE_CHARS:
+            break
+    return text
 
 
 def _places_text(
@@ -204,6 +210,8 @@ def _places_text(
     place_name: str,
     info: DirectoryInfo,
     note_chars: int,
+    *,
+    why: bool = True,
 ) -> str:
     _ = context._
     today = today_weekday(context)
@@ -222,11 +230,12 @@ def _places_text(
             f"{number} {bold(ltr(context, name))}",
             esc(ltr(context, address(place))),
         ]
-        why = [far] if (far := distance(context, match)) else []
+        marks = [far] if (far := distance(context, match)) else []
         if match.serves_commune:
-            why.append(_(SERVES))
-        if why:
-            lines.append(esc(" · ".join(why)))
+            other = context.session.journey.about_someone_else
+            marks.append(_(SERVES_OTHER if other else SERVES))
+        if marks and why:
+            lines.append(esc(" · ".join(marks)))
         lines += short_hours(context, place, today, note_chars)
         if place.phones:
             lines.append(f"📞 {esc(ltr(context, place.phones[0].number))}")
@@ -376,7 +385,8 @@ def partners_text(context: BotContext, partners: tuple[Partner, ...], sample: bo
     """The local partners of this place and domain, one short paragraph each, and where
     their details come from."""
     _ = context._
-    lines = [bold(_(PARTNERS))]
+    other = context.session.journey.about_someone_else
+    lines = [bold(_(PARTNERS_OTHER if other else PARTNERS))]
     if sample:
         lines.append(esc(_(SAMPLE_PLACES)))
     for partner in partners:

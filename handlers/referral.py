@@ -58,6 +58,11 @@ ASK_PLACE = N_(
     "Pour trouver un délégué du Défenseur des droits près de chez vous, écrivez le code "
     "postal ou le nom de votre commune, ou envoyez votre position avec le bouton 📍 en bas."
 )
+# TRANSLATORS: the same question when a witness or a helper speaks for the person.
+ASK_PLACE_OTHER = N_(
+    "Pour trouver un délégué du Défenseur des droits près de chez la personne, écrivez le "
+    "code postal ou le nom de sa commune, ou envoyez une position avec le bouton 📍 en bas."
+)
 LOCATION_NOTE = N_("Votre position sert seulement à cette recherche : elle n'est pas gardée.")
 KEYBOARD_HINT = N_("📍 Le bouton en bas de l'écran envoie votre position.")
 NOT_FOUND = N_(
@@ -109,7 +114,8 @@ def referral_screen(context: BotContext) -> Screen:
         text = f"{title}\n\n{remote_text(context, INTRO_REMOTE)}"
         rows = channel_rows(context)
     else:
-        text = f"{title}\n\n{esc(_(ASK_PLACE))}\n\n{italic(_(LOCATION_NOTE))}"
+        ask = ASK_PLACE_OTHER if context.session.journey.about_someone_else else ASK_PLACE
+        text = f"{title}\n\n{esc(_(ask))}\n\n{italic(_(LOCATION_NOTE))}"
         rows = [[(_("☎️ Seulement les contacts à distance"), Info("remote"))]]
     return Screen(text, rows + closing_rows(context, search=False))
 

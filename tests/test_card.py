@@ -28,6 +28,7 @@ from bot.directory.records import parse_record
 from bot.i18n import Catalogs
 from bot.markup import visible_length
 from bot.opening import remark_marks, remarks
+from bot.session import Session
 from bot.summary import hours_lines as summary_hours
 from botapi_double import BotApiDouble, Person
 from handlers import places
@@ -60,7 +61,8 @@ def french() -> Any:
     """What the card reads of a handler's context, in French."""
     t = Catalogs(ROOT / "locales").translator("fr")
     zone = SimpleNamespace(zone=None)
-    return SimpleNamespace(_=t.gettext, t=t, bot_data=SimpleNamespace(settings=zone))
+    data = SimpleNamespace(settings=zone)
+    return SimpleNamespace(_=t.gettext, t=t, bot_data=data, session=Session())
 
 
 @pytest.fixture(autouse=True)

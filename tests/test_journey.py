@@ -136,6 +136,27 @@ async def test_witness_reads_about_the_person(bot: RunningBot, double: BotApiDou
     assert panel(person).text.startswith("Où est-ce arrivé à la personne ?")
 
 
+async def test_a_witness_finds_help_near_the_person(bot: RunningBot, double: BotApiDouble) -> None:
+    person = double.person(2016)
+    await person.send("/start")
+    for label in ("▶️ Commencer", WITNESS, "Logement", "Location (particulier, agence)"):
+        await person.press(label)
+    for label in (ORIGIN, "➡️ Valider (1 choix)", "Il y a moins de 6 mois"):
+        await person.press(label)
+    for label in ("▫️ Des écrits", "➡️ Valider (1 choix)", "Passer cette étape ➡️"):
+        await person.press(label)
+    await person.press("📍 Trouver de l'aide ➡️")
+    assert "près de chez la personne, écrivez le code postal ou le nom de sa commune" in (
+        panel(person).text
+    )
+    await person.send("59300")
+    shown = await person.press("Valenciennes (59)")
+    text = "\n".join(m.text for m in shown)
+    assert "✅ reçoit sa commune" in text
+    assert "🤝 Aussi près de chez la personne" in text
+    assert "votre commune" not in text
+
+
 async def test_no_legal_criterion_is_explained_kindly(
     bot: RunningBot, double: BotApiDouble
 ) -> None:
