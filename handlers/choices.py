@@ -11,13 +11,7 @@ from bot.content import Option
 from bot.context import BotContext
 from bot.markup import bold, esc, italic
 from bot.rtl import colon
-from handlers.ui import (
-    Row,
-    Screen,
-    ack,
-    footer,
-    pressed,
-)
+from handlers.ui import Row, Screen, ack, footer, pressed
 
 
 def _question(context: BotContext, question: str, hint: str, options: Sequence[Option] = ()) -> str:

@@ -14,14 +14,7 @@ from bot.i18n import N_, language_name
 from bot.markup import bold, esc
 from handlers.flow import Move
 from handlers.info import emergency_screen, info_screen
-from handlers.ui import (
-    Row,
-    Screen,
-    ack,
-    pressed,
-    resume_row,
-    show,
-)
+from handlers.ui import Row, Screen, ack, pressed, resume_row, show
 
 HELP_TITLE = N_("❓ Aide")
 CHOOSE_LANGUAGE = N_("🌐 Choisissez votre langue")

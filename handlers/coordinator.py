@@ -26,13 +26,7 @@ from bot.outreach import CODE, PRACTICE
 from bot.stats.figures import Breakdown, Kind, Period, figures, latest, periods_published
 from bot.stats.labels import Labeller, period_name
 from bot.stats.render import chart_png, csv_bytes, table_text
-from handlers.ui import (
-    Row,
-    Screen,
-    ack,
-    pressed,
-    show,
-)
+from handlers.ui import Row, Screen, ack, pressed, show
 
 log = logging.getLogger(__name__)
 

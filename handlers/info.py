@@ -14,13 +14,7 @@ from bot.context import BotContext
 from bot.i18n import N_
 from bot.markup import bold, esc, link
 from bot.rtl import colon
-from handlers.ui import (
-    Row,
-    Screen,
-    ltr,
-    resume_row,
-    sources_line,
-)
+from handlers.ui import Row, Screen, ltr, resume_row, sources_line
 
 WHAT_IS = N_("Qu'est-ce qu'une discrimination ?")
 EMERGENCY_TITLE = N_("🚨 Urgences : gratuit, 24 h/24")

@@ -30,13 +30,7 @@ from bot.metrics import Located, Searched
 from bot.rtl import rtl_pass
 from handlers.flow import Move, count
 from handlers.info import INTRO_REMOTE, REMOTE_TITLE, channel_rows, remote_text
-from handlers.places import (
-    KEYCAPS,
-    MESSAGE_CHARS,
-    partners_text,
-    permanence_text,
-    places_text,
-)
+from handlers.places import KEYCAPS, MESSAGE_CHARS, partners_text, permanence_text, places_text
 from handlers.ui import (
     Row,
     Screen,

@@ -17,14 +17,7 @@ from bot.i18n import N_
 from bot.markup import bold, esc, italic, link
 from bot.rights import RightsPage, rights_pages
 from handlers.flow import Move
-from handlers.ui import (
-    Row,
-    Screen,
-    ack,
-    footer,
-    pressed,
-    sources_line,
-)
+from handlers.ui import Row, Screen, ack, footer, pressed, sources_line
 
 SOURCES = N_("📚 Sources")
 SOURCES_TITLE = N_("Sources de cette page")

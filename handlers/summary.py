@@ -20,15 +20,7 @@ from bot.metrics import Rated
 from bot.rtl import rtl_pass
 from bot.summary import Copy, build_summary, chat_parts, summary_document
 from handlers.flow import Move, count
-from handlers.ui import (
-    PRACTICE_BANNER,
-    Row,
-    Screen,
-    ack,
-    drop_panel_buttons,
-    pressed,
-    send,
-)
+from handlers.ui import PRACTICE_BANNER, Row, Screen, ack, drop_panel_buttons, pressed, send
 
 AND_NOW = N_("Et maintenant ?")
 ERASE_HINT = N_(
