@@ -239,7 +239,6 @@ async def _on_error(update: object, context: BotContext) -> None:
 
     The context here is a fresh one: whether the button was already answered is read from
     the session, so the spinner stops and the apology is sent in every case."""
-
     error = context.error
     if isinstance(error, Forbidden):  # the person blocked the bot, or left: nothing to say
         log.info("a person can no longer be written to (%s)", type(error).__name__)

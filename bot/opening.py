@@ -122,10 +122,10 @@ def day_lines(
     *,
     grouped: bool = False,
 ) -> list[str]:
-    """One line per open day (Telegram HTML), slots joined, today's in bold with a mark
-    (the card and the summary read alike); with `marks`
-    (`bot.opening.remark_marks`), a slot's remark is its mark, said by `remark_lines`.
-    `grouped`: days in a row with the same slots share one line ("Lundi – Jeudi : …")."""
+    """One line per open day (Telegram HTML), slots joined, today's in bold with a mark,
+    for the card and the summary alike. With `marks` (`remark_marks`), a slot's remark is
+    its mark; the remarks themselves are said after the hours (`remarks`). `grouped`:
+    days in a row that read the same share one line ("Lundi – Jeudi : …")."""
     sep = colon(t.language)
     days = by_day(ranges)
     runs: list[list[int]] = []
@@ -134,7 +134,7 @@ def day_lines(
             grouped
             and runs
             and runs[-1][-1] == day - 1
-            and _same(days[day], days[day - 1], marks or {})
+            and _reading(days[day], marks) == _reading(days[day - 1], marks)
         ):
             runs[-1].append(day)
         else:
@@ -150,8 +150,6 @@ def day_lines(
     return lines
 
 
-def _same(slots: list[OpeningRange], others: list[OpeningRange], marks: Mapping[str, str]) -> bool:
-    """True when two days read the same: the same slots, with the same marks."""
-    return [(s.opens, s.closes, marks.get(s.note)) for s in slots] == [
-        (s.opens, s.closes, marks.get(s.note)) for s in others
-    ]
+def _reading(slots: list[OpeningRange], marks: Mapping[str, str] | None) -> list[object]:
+    """What a day's line says: its slots and their marks (two days alike share a line)."""
+    return [(s.opens, s.closes, (marks or {}).get(s.note)) for s in slots]

@@ -102,11 +102,12 @@ def _ends_run(run: list[tuple[str, str]]) -> bool:
 
 def _command(units: list[tuple[str, str]], index: int) -> bool:
     """A "/command" starts here: its slash belongs to the word, or Telegram cannot link it."""
+    if units[index][1] != "/":
+        return False
     following = units[index + 1][1] if index + 1 < len(units) else ""
     before = units[index - 1][1] if index else ""
-    return units[index][1] == "/" and following[:1].isascii() and following[:1].isalpha() and (
-        not before or before.isspace() or before in CONTROLS
-    )
+    starts = not before or before.isspace() or before in CONTROLS
+    return starts and following[:1].isascii() and following[:1].isalpha()
 
 
 def _isolate_runs(units: list[tuple[str, str]]) -> list[str]:

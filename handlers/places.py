@@ -156,12 +156,17 @@ def attribution(context: BotContext, info: DirectoryInfo, *, short: bool = False
     return f"<i>{link(info.download_url, text)}</i>"
 
 
-def distance(context: BotContext, match: Match) -> str:
-    """ "2,2 km", in the reader's numbers."""
+def _km(context: BotContext, match: Match) -> str:
+    """The distance's number, in the reader's numbers ("2,2"); "" when not known."""
     if match.distance_km is None:
         return ""
-    km = format_decimal(round(match.distance_km, 1), locale=context.t.locale)
-    return context._(KM) % {"km": km}
+    return format_decimal(round(match.distance_km, 1), locale=context.t.locale)
+
+
+def distance(context: BotContext, match: Match) -> str:
+    """ "2,2 km", in the reader's numbers."""
+    km = _km(context, match)
+    return context._(KM) % {"km": km} if km else ""
 
 
 def distance_line(context: BotContext, match: Match) -> str:
@@ -170,8 +175,7 @@ def distance_line(context: BotContext, match: Match) -> str:
     parts = []
     if match.serves_commune:
         parts.append(_(SERVES_LONG))
-    if match.distance_km is not None:
-        km = format_decimal(round(match.distance_km, 1), locale=context.t.locale)
+    if km := _km(context, match):
         parts.append(_("📏 À environ %(km)s km.") % {"km": km})
     return esc(" ".join(parts))
 

@@ -30,7 +30,14 @@ from bot.metrics import Located, Searched
 from bot.rtl import rtl_pass
 from handlers.flow import Move, count
 from handlers.info import INTRO_REMOTE, REMOTE_TITLE, channel_rows, remote_text
-from handlers.places import KEYCAPS, MESSAGE_CHARS, partners_text, permanence_text, places_text
+from handlers.places import (
+    KEYCAPS,
+    MESSAGE_CHARS,
+    address,
+    partners_text,
+    permanence_text,
+    places_text,
+)
 from handlers.ui import (
     Row,
     Screen,
@@ -326,9 +333,12 @@ async def send_venue(context: BotContext, chat_id: int, match: Match) -> None:
     place = match.permanence
     if place.latitude is None or place.longitude is None:
         return
-    address = ", ".join([*place.address_lines, f"{place.postal_code} {place.commune}"])
     venue = await context.bot.send_venue(
-        chat_id, place.latitude, place.longitude, title=place.name[:100], address=address[:100]
+        chat_id,
+        place.latitude,
+        place.longitude,
+        title=place.name[:100],
+        address=address(place)[:100],
     )
     context.session.remember_message(venue.message_id)
 
