@@ -88,6 +88,8 @@ DETAILS = N_("Détails")
 CHOSEN = N_("✅ C'est le lieu indiqué dans votre résumé.")
 KEPT = N_("C'est noté : ce lieu sera dans votre résumé.")
 BEGIN_QUESTIONS = N_("▶️ Comprendre mes droits")
+ALL_PARTNERS = N_("🤝 Tous les partenaires près de chez vous")
+ALL_PARTNERS_OTHER = N_("🤝 Tous les partenaires près de chez la personne")  # witness, helper
 
 
 def closing_rows(context: BotContext, *, search: bool) -> list[Row]:
@@ -150,7 +152,7 @@ def results_screen(context: BotContext) -> Screen:
         )
     if len(shown) < len(journey.partners):
         rows.append(
-            [(_("🤝 Tous les partenaires près de chez vous"), Partners())]
+            [(_(ALL_PARTNERS_OTHER if journey.about_someone_else else ALL_PARTNERS), Partners())]
         )
     rows.append([(_("☎️ Contacts à distance"), Info("remote"))])
     return Screen(text, rows + closing_rows(context, search=True))

@@ -155,6 +155,7 @@ async def test_a_witness_finds_help_near_the_person(bot: RunningBot, double: Bot
     assert "✅ reçoit sa commune" in text
     assert "🤝 Aussi près de chez la personne" in text
     assert "votre commune" not in text
+    assert "🤝 Tous les partenaires près de chez la personne" in labels(panel(person))
 
 
 async def test_no_legal_criterion_is_explained_kindly(
